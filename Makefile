@@ -1,0 +1,32 @@
+# Set-up and common tasks. Every target creates/updates .venv on its own.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test docs bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements-dev.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	MPLBACKEND=Agg $(PY) examples/2d/demo_digits.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+	$(MAKE) docs
+
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+bench: $(STAMP)
+	$(PY) benchmarks/compare_upstream.py
+
+clean:
+	rm -rf docs/_build docs/generated .pytest_cache build *.egg-info

@@ -1,0 +1,131 @@
+"""NumPy implementations of the shared scattering primitives."""
+from typing import Sequence
+
+import numpy as np
+import scipy.fft
+
+from .fourier import folded_shape
+
+__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
+           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
+           "fft", "subsample_fourier", "Pad"]
+
+name = "numpy"
+
+
+def is_complex(x: np.ndarray) -> bool:
+    """True if ``x`` has a complex dtype."""
+    return np.iscomplexobj(x)
+
+
+def is_real(x: np.ndarray) -> bool:
+    """True if ``x`` has a real floating-point dtype."""
+    return np.issubdtype(np.asarray(x).dtype, np.floating)
+
+
+def complex_check(x: np.ndarray) -> None:
+    """Raise TypeError unless ``x`` is complex."""
+    if not is_complex(x):
+        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
+
+
+def real_check(x: np.ndarray) -> None:
+    """Raise TypeError unless ``x`` is real floating point."""
+    if not is_real(x):
+        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+
+
+def contiguous_check(x: np.ndarray) -> None:
+    """NumPy arrays need no contiguity: every layout is accepted."""
+
+
+def modulus(x: np.ndarray) -> np.ndarray:
+    """Elementwise complex modulus ``|x|`` (a real array)."""
+    return np.abs(x)
+
+
+def cdgmm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Multiply a complex signal by a filter, pointwise, broadcasting the leading axes.
+
+    Parameters
+    ----------
+    A : ndarray, complex, shape (..., *S)
+        Signal(s) in the Fourier domain.
+    B : ndarray, real or complex, shape (..., *S)
+        Filter(s); its shape must broadcast against ``A``'s.
+
+    Returns
+    -------
+    ndarray, complex
+    """
+    complex_check(A)
+    if not (is_complex(B) or is_real(B)):
+        raise TypeError(f"The filter should be real or complex, got dtype {B.dtype}.")
+    try:
+        np.broadcast_shapes(tuple(A.shape), tuple(B.shape))
+        compatible = tuple(A.shape[-2:]) == tuple(B.shape[-2:]) or B.ndim < 2
+    except (ValueError, RuntimeError):
+        compatible = False
+    if not compatible:
+        raise RuntimeError(f"The filters are not compatible for multiplication: "
+                           f"signal shape {tuple(A.shape)}, filter shape {tuple(B.shape)}.")
+    return A * B
+
+
+def concatenate(arrays: Sequence[np.ndarray], axis: int = -3) -> np.ndarray:
+    """Stack equally shaped coefficient arrays along a new axis (default -3)."""
+    return np.stack(arrays, axis=axis)
+
+
+def join(arrays: Sequence[np.ndarray], axis: int) -> np.ndarray:
+    """Concatenate arrays along an existing axis."""
+    return np.concatenate(arrays, axis=axis)
+
+
+def reshape(x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+    """Reshape ``x`` (a view where possible)."""
+    return np.reshape(x, tuple(shape))
+
+
+def fft(x: np.ndarray, ndim: int, inverse: bool = False) -> np.ndarray:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` axes."""
+    transform = scipy.fft.ifftn if inverse else scipy.fft.fftn
+    return transform(x, axes=tuple(range(-ndim, 0)), workers=-1)
+
+
+def subsample_fourier(x: np.ndarray, k: int, ndim: int) -> np.ndarray:
+    """Fourier transform of the signal subsampled by ``k`` along the last ``ndim`` axes.
+
+    Periodises the spectrum: averages its ``k**ndim`` blocks of size ``n // k``.
+    """
+    if k == 1:
+        return x
+    return x.reshape(folded_shape(x.shape, k, ndim)).mean(axis=tuple(range(-2 * ndim, 0, 2)))
+
+
+class Pad:
+    """Reflect padding of the last ``len(input_size)`` axes.
+
+    Parameters
+    ----------
+    pad_size : sequence of int
+        ``[before_0, after_0, before_1, after_1, ...]`` for each signal axis.
+    input_size : sequence of int
+        Size of the signal axes before padding.
+    pre_pad : bool, optional
+        If True the input is already padded and is returned unchanged.
+    """
+
+    def __init__(self, pad_size: Sequence[int], input_size: Sequence[int],
+                 pre_pad: bool = False) -> None:
+        self.pad_size = list(pad_size)
+        self.input_size = list(input_size)
+        self.pre_pad = pre_pad
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.pre_pad:
+            return x
+        ndim = len(self.input_size)
+        widths = [(0, 0)] * (x.ndim - ndim) + [
+            (self.pad_size[2 * i], self.pad_size[2 * i + 1]) for i in range(ndim)]
+        return np.pad(x, widths, mode="reflect")

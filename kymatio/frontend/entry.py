@@ -1,0 +1,22 @@
+"""``kymatio.Scattering2D(..., frontend=...)``: pick a frontend by name."""
+import importlib
+from typing import Any
+
+__all__ = ["ScatteringEntry"]
+
+FRONTENDS = ("numpy", "torch", "sklearn")
+
+
+class ScatteringEntry:
+    """Construct the transform of the same name from the requested frontend.
+
+    ``Scattering2D(J, shape, frontend='torch')`` returns a
+    ``kymatio.torch.Scattering2D``; the default frontend is ``'numpy'``.
+    """
+
+    def __new__(cls, *args: Any, frontend: str = "numpy", **kwargs: Any) -> Any:
+        if frontend not in FRONTENDS:
+            raise RuntimeError(f"The frontend {frontend!r} is not valid. Must be one of "
+                               f"{', '.join(repr(f) for f in FRONTENDS)}.")
+        module = importlib.import_module(f"kymatio.{frontend}")
+        return getattr(module, cls.__name__)(*args, **kwargs)

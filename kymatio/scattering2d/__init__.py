@@ -1,0 +1,1 @@
+"""2D scattering transform: filter bank, core algorithm, backends and frontends."""

@@ -1,0 +1,1 @@
+"""Frontends of the 2D scattering transform."""
