@@ -8,31 +8,40 @@ import importlib
 from types import ModuleType
 from typing import Any, Sequence
 
-__all__ = ["FourierBackend", "folded_shape", "reflect_pad_steps"]
+__all__ = ["FourierBackend", "periodize", "reflect_pad_steps"]
 
 
-def folded_shape(shape: Sequence[int], k: int, ndim: int) -> list:
-    """Shape that splits each of the last ``ndim`` axes of ``shape`` into ``(k, n // k)``."""
-    folded = list(shape[:len(shape) - ndim])
-    for size in shape[len(shape) - ndim:]:
+def periodize(x: Any, k: int, ndim: int) -> Any:
+    """Sum of the ``k`` blocks of size ``n // k`` along each of the last ``ndim`` axes.
+
+    Works on NumPy arrays and torch tensors alike (only slicing and ``+``).
+    """
+    for axis in range(-ndim, 0):
+        size = x.shape[axis]
         if size % k:
-            raise ValueError(f"Cannot subsample an axis of size {size} by {k}: "
-                             f"the size must be divisible by the factor.")
-        folded += [k, size // k]
-    return folded
+            raise ValueError(f"Cannot subsample an axis of size {size} by {k}: the size "
+                             f"must be divisible by the factor.")
+        if k == 1:
+            continue
+        block = size // k
+        index = [slice(None)] * (x.ndim + axis)
+        folded = x[tuple(index + [slice(0, block)])]
+        for i in range(1, k):
+            folded = folded + x[tuple(index + [slice(i * block, (i + 1) * block)])]
+        x = folded
+    return x
 
 
 def reflect_pad_steps(size: int, before: int, after: int) -> list:
-    """Split a reflect padding into steps that each pad less than the current size.
+    """Split a reflect padding into steps that each pad less than the original size.
 
-    Libraries refuse a reflect padding as large as the axis; repeated reflection of
-    the growing array gives the same result as NumPy's ``mode='reflect'``.
+    Libraries refuse a reflect padding as large as the axis; repeating the reflection
+    in steps of at most ``size - 1`` per side reproduces NumPy's ``mode='reflect'``.
     """
     steps = []
     while before > 0 or after > 0:
         step_before, step_after = min(before, size - 1), min(after, size - 1)
         steps.append((step_before, step_after))
-        size += step_before + step_after
         before, after = before - step_before, after - step_after
     return steps
 
@@ -55,7 +64,7 @@ class FourierBackend:
         self.name = base.name
         self.Pad = base.Pad
         for primitive in base.__all__:
-            if primitive not in ("name", "fft", "subsample_fourier", "Pad"):
+            if primitive not in ("name", "fft", "Pad"):
                 setattr(self, primitive, getattr(base, primitive))
 
     def rfft(self, x: Any) -> Any:
@@ -74,8 +83,18 @@ class FourierBackend:
         return self._base.fft(x, self.ndim, inverse=True).real
 
     def subsample_fourier(self, x: Any, k: int) -> Any:
-        """Spectrum of the signal subsampled by ``k`` along every signal axis."""
-        return self._base.subsample_fourier(x, k, self.ndim)
+        """Spectrum of the signal subsampled by ``k`` along every signal axis.
+
+        Periodises the spectrum: the mean of its ``k`` blocks of size ``n // k`` along
+        each signal axis (adding block slices is several times faster than a strided
+        mean over a reshaped view).
+        """
+        return periodize(x, k, self.ndim) / k ** self.ndim
+
+    def periodize(self, x: Any, k: int) -> Any:
+        """Sum of the ``k`` spectral blocks along every signal axis (unnormalised
+        :meth:`subsample_fourier`)."""
+        return periodize(x, k, self.ndim)
 
     def unpad(self, x: Any) -> Any:
         """Remove one sample at both ends of every signal axis."""
@@ -84,7 +103,7 @@ class FourierBackend:
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
         names = [n for n in self._base.__all__ if n not in ("name", "fft")]
-        names += ["rfft", "ifft", "irfft", "subsample_fourier", "unpad"]
+        names += ["rfft", "ifft", "irfft", "subsample_fourier", "periodize", "unpad"]
         return {n: getattr(self, n) for n in names}
 
     def __reduce__(self) -> tuple:

@@ -4,11 +4,10 @@ from typing import Sequence
 import numpy as np
 import scipy.fft
 
-from .fourier import folded_shape
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "subsample_fourier", "Pad"]
+           "fft", "Pad", "as_complex"]
 
 name = "numpy"
 
@@ -93,14 +92,11 @@ def fft(x: np.ndarray, ndim: int, inverse: bool = False) -> np.ndarray:
     return transform(x, axes=tuple(range(-ndim, 0)), workers=-1)
 
 
-def subsample_fourier(x: np.ndarray, k: int, ndim: int) -> np.ndarray:
-    """Fourier transform of the signal subsampled by ``k`` along the last ``ndim`` axes.
 
-    Periodises the spectrum: averages its ``k**ndim`` blocks of size ``n // k``.
-    """
-    if k == 1:
-        return x
-    return x.reshape(folded_shape(x.shape, k, ndim)).mean(axis=tuple(range(-2 * ndim, 0, 2)))
+def as_complex(x: np.ndarray) -> np.ndarray:
+    """``x`` as a complex array of the matching precision (float32 -> complex64)."""
+    return x.astype(np.result_type(x.dtype, np.complex64))
+
 
 
 class Pad:

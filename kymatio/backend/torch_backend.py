@@ -8,11 +8,11 @@ from typing import Sequence
 
 import torch
 
-from .fourier import folded_shape, reflect_pad_steps
+from .fourier import reflect_pad_steps
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "subsample_fourier", "Pad"]
+           "fft", "Pad", "as_complex"]
 
 name = "torch"
 
@@ -47,7 +47,10 @@ def contiguous_check(x: torch.Tensor) -> None:
 
 def modulus(x: torch.Tensor) -> torch.Tensor:
     """Elementwise complex modulus ``|x|`` (a real tensor; its gradient at 0 is 0)."""
-    return x.abs()
+    if x.requires_grad:
+        return x.abs()  # differentiable everywhere: sgn(0) = 0
+    # hypot on the real view is ~2x faster than complex abs, but its gradient at 0 is NaN
+    return torch.hypot(x.real, x.imag)
 
 
 def cdgmm(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
@@ -105,14 +108,11 @@ def fft(x: torch.Tensor, ndim: int, inverse: bool = False) -> torch.Tensor:
     return transform(x, dim=tuple(range(-ndim, 0)))
 
 
-def subsample_fourier(x: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
-    """Fourier transform of the signal subsampled by ``k`` along the last ``ndim`` dims.
 
-    Periodises the spectrum: averages its ``k**ndim`` blocks of size ``n // k``.
-    """
-    if k == 1:
-        return x
-    return x.reshape(folded_shape(x.shape, k, ndim)).mean(dim=tuple(range(-2 * ndim, 0, 2)))
+def as_complex(x: torch.Tensor) -> torch.Tensor:
+    """``x`` as a complex tensor of the matching precision (float32 -> complex64)."""
+    return x.to(torch.promote_types(x.dtype, torch.complex64))
+
 
 
 class Pad:

@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase
-from ..core.scattering2d import scattering2d
+from ..core.scattering2d import prepare_filters, scattering2d
 from ..filter_bank import filter_bank
 from ..utils import compute_padding
 
@@ -12,7 +12,7 @@ __all__ = ["ScatteringBase2D"]
 
 
 class ScatteringBase2D(ScatteringBase):
-    """Arguments, filters and output layout of the 2D scattering transform.
+    """The 2D wavelet scattering transform of images of size ``(M, N)``.
 
     Parameters
     ----------
@@ -123,8 +123,13 @@ class ScatteringBase2D(ScatteringBase):
             raise RuntimeError(f"{padded}{kind} must be of spatial size "
                                f"{self._input_shape}, got {tuple(x.shape[-2:])}.")
 
+    def _prepare_filters(self, phi: Sequence[Any], psi: Sequence[Sequence[Any]]) -> tuple:
+        """The filters of :meth:`create_filters` (as backend arrays) in the core's form."""
+        return prepare_filters(phi, psi, self.J, self.backend)
+
     def _scatter(self, x: Any, phi: Sequence[Any], psi: Sequence[Sequence[Any]]) -> Any:
-        """Run the core on ``x`` (..., M, N) and lay the output out as ``out_type``."""
+        """Run the core on ``x`` (..., M, N) with prepared filters and lay the output
+        out as ``out_type``."""
         backend = self.backend
         batch_shape = tuple(x.shape[:-2])
         x = backend.reshape(x, (-1,) + tuple(x.shape[-2:]))

@@ -20,9 +20,9 @@ class ScatteringNumPy2D(ScatteringNumPy, ScatteringBase2D):
         self._filters_by_dtype: Dict[np.dtype, tuple] = {}
 
     def _filters_for(self, dtype: np.dtype) -> tuple:
-        """Filters cast once per input dtype (float64 filters for float64 inputs)."""
+        """Prepared filters, once per input dtype (float64 filters for float64 inputs)."""
         if dtype not in self._filters_by_dtype:
-            self._filters_by_dtype[dtype] = (
+            self._filters_by_dtype[dtype] = self._prepare_filters(
                 [f.astype(dtype) for f in self.phi],
                 [[f.astype(dtype) for f in levels] for levels in self.psi])
         return self._filters_by_dtype[dtype]
@@ -32,12 +32,14 @@ class ScatteringNumPy2D(ScatteringNumPy, ScatteringBase2D):
 
         Parameters
         ----------
-        x : ndarray, shape (..., M, N), float32 or float64
+        x : ndarray
+            Images of shape ``(..., M, N)``, float32 or float64.
 
         Returns
         -------
-        ndarray, shape (..., K, M / 2**J, N / 2**J), or a list of dicts if
-        ``out_type='list'``.
+        ndarray or list of dict
+            Coefficients of shape ``(..., K, M / 2**J, N / 2**J)``, or a list of dicts
+            if ``out_type='list'``.
         """
         self._check_array(x)
         self._check_spatial_shape(x, "NumPy array")

@@ -29,12 +29,14 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
 
         Parameters
         ----------
-        x : Tensor, shape (..., M, N), of the module's dtype and device
+        x : Tensor
+            Images of shape ``(..., M, N)``, of the module's dtype and device.
 
         Returns
         -------
-        Tensor, shape (..., K, M / 2**J, N / 2**J), or a list of dicts if
-        ``out_type='list'``.
+        Tensor or list of dict
+            Coefficients of shape ``(..., K, M / 2**J, N / 2**J)``, or a list of dicts
+            if ``out_type='list'``.
         """
         self._check_tensor(x)
         self._check_spatial_shape(x, "Tensor")
@@ -42,7 +44,7 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
         phi = [filters[f"phi_r{r}"] for r in range(self.J)]
         psi = [[filters[f"psi_j{j}_r{r}"] for r in range(n)]
                for j, n in enumerate(self._psi_levels)]
-        return self._scatter(x, phi, psi)
+        return self._scatter(x, *self._prepare_filters(phi, psi))
 
     def extra_repr(self) -> str:
         return (f"J={self.J}, shape={(self.M, self.N)}, L={self.L}, "

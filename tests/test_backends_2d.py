@@ -1,0 +1,117 @@
+"""The 2D backend primitives and filter bank, under their upstream names."""
+import numpy as np
+import pytest
+import torch
+
+from kymatio.scattering2d.backend import numpy_backend, torch_backend
+from kymatio.scattering2d.filter_bank import (filter_bank, gabor_2d, morlet_2d,
+                                              periodize_filter_fft)
+from kymatio.scattering2d.utils import compute_padding
+
+BACKENDS = {"numpy": (numpy_backend, np.asarray), "torch": (torch_backend, torch.as_tensor)}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request):
+    return BACKENDS[request.param]
+
+
+def to_numpy(x):
+    return x.numpy() if isinstance(x, torch.Tensor) else x
+
+
+def test_subsample_fourier_is_spatial_subsampling(backend):
+    module, array = backend
+    x = np.random.default_rng(0).standard_normal((2, 3, 16, 24))
+    spectrum = module.rfft(array(x))
+    for k in (1, 2, 4, 8):
+        subsampled = to_numpy(module.irfft(module.subsample_fourier(spectrum, k)))
+        np.testing.assert_allclose(subsampled, x[..., ::k, ::k], atol=1e-12)
+
+
+def test_fft_round_trip_and_modulus(backend):
+    module, array = backend
+    x = np.random.default_rng(1).standard_normal((4, 8, 8))
+    spectrum = module.rfft(array(x))
+    np.testing.assert_allclose(to_numpy(module.ifft(spectrum)).real, x, atol=1e-12)
+    np.testing.assert_allclose(to_numpy(module.modulus(spectrum)), np.abs(np.fft.fft2(x)),
+                               rtol=1e-12)
+    with pytest.raises(TypeError, match="real"):
+        module.rfft(spectrum)
+    with pytest.raises(TypeError, match="complex"):
+        module.ifft(array(x))
+
+
+@pytest.mark.parametrize("pads", [[2, 3, 1, 0], [8, 8, 9, 7], [20, 17, 3, 30]])
+def test_reflect_pad_matches_numpy_reflect_even_beyond_the_size(backend, pads):
+    module, array = backend
+    x = np.random.default_rng(2).standard_normal((3, 8, 9))
+    padded = to_numpy(module.Pad(pads, [8, 9])(array(x)))
+    expected = np.pad(x, [(0, 0), (pads[0], pads[1]), (pads[2], pads[3])], mode="reflect")
+    np.testing.assert_array_equal(padded, expected)
+    np.testing.assert_array_equal(to_numpy(module.unpad(array(expected))),
+                                  expected[:, 1:-1, 1:-1])
+    assert module.Pad(pads, [8, 9], pre_pad=True)(array(x)) is not None
+
+
+def test_cdgmm_broadcasts_and_checks(backend):
+    module, array = backend
+    signal = module.rfft(array(np.ones((2, 1, 6, 6))))
+    filters = array(np.arange(3 * 36, dtype=np.float64).reshape(3, 6, 6))
+    assert tuple(module.cdgmm(signal, filters).shape) == (2, 3, 6, 6)
+    with pytest.raises(RuntimeError, match="not compatible"):
+        module.cdgmm(signal, array(np.ones((5, 5))))
+    with pytest.raises(TypeError, match="complex"):
+        module.cdgmm(array(np.ones((6, 6))), array(np.ones((6, 6))))
+
+
+def test_concatenate_stacks_on_axis_minus_3(backend):
+    module, array = backend
+    parts = [array(np.full((2, 4, 4), float(i))) for i in range(3)]
+    stacked = to_numpy(module.concatenate(parts))
+    assert stacked.shape == (2, 3, 4, 4) and stacked[0, 2, 0, 0] == 2
+
+
+def test_modulus_gradient_is_zero_at_zero():
+    z = torch.zeros(3, dtype=torch.complex128, requires_grad=True)
+    torch_backend.modulus(z).sum().backward()
+    assert torch.equal(z.grad, torch.zeros_like(z))
+
+
+def test_filter_bank_layout():
+    bank = filter_bank(32, 48, J=3, L=4)
+    assert [(w["j"], w["theta"]) for w in bank["psi"][:5]] == [
+        (0, 0), (0, 1), (0, 2), (0, 3), (1, 0)]
+    assert [len(w["levels"]) for w in bank["psi"][::4]] == [1, 2, 2]
+    assert [level.shape for level in bank["phi"]["levels"]] == [(32, 48), (16, 24), (8, 12)]
+    assert all(level.dtype == np.float32 for w in bank["psi"] for level in w["levels"])
+
+
+def test_morlet_has_zero_mean_and_gabor_is_normalised():
+    assert abs(morlet_2d(64, 64, 2.0, 0.3, 1.5).sum()) < 1e-4
+    envelope = gabor_2d(64, 64, 3.0, 0.0, 0.0)
+    assert abs(envelope.sum() - 1) < 1e-3  # unit mass (with upstream's 3.1415)
+
+
+def test_spatial_kernels_of_any_odd_size():
+    """The spatial frontend samples the same wavelets on small, non-periodic grids."""
+    for size in (3, 7, 15):
+        kernel = morlet_2d(size, size, 0.8, np.pi / 4, 3 * np.pi / 4, slant=0.5,
+                           offset=-(size // 2), periodic=False)
+        assert kernel.shape == (size, size)
+        np.testing.assert_allclose(kernel, np.conj(kernel[::-1, ::-1]), atol=1e-6)
+
+
+def test_periodize_filter_fft_folds_the_spectrum():
+    x = np.random.default_rng(3).standard_normal((16, 8)).astype(np.float32)
+    assert periodize_filter_fft(x, 0).shape == (16, 8)
+    folded = periodize_filter_fft(x, 1)
+    assert folded.shape == (8, 4)
+    # Low frequencies are kept, the middle band is zeroed before folding.
+    assert folded[0, 0] == pytest.approx(x[0, 0] + x[0, 4] * 0 + x[8, 0] * 0 + x[8, 4] * 0)
+
+
+def test_compute_padding_leaves_a_border_of_2_to_the_J():
+    for M, J in [(32, 2), (30, 2), (17, 3), (16, 4)]:
+        padded, _ = compute_padding(M, M, J)
+        assert padded % 2 ** J == 0 and padded - M >= 2 ** J
