@@ -72,6 +72,11 @@ class FourierBackend:
         self._base.real_check(x)
         return self._base.fft(x, self.ndim)
 
+    def fft(self, x: Any) -> Any:
+        """FFT of a complex signal over the signal axes."""
+        self._base.complex_check(x)
+        return self._base.fft(x, self.ndim)
+
     def ifft(self, x: Any) -> Any:
         """Inverse FFT of a complex spectrum over the signal axes."""
         self._base.complex_check(x)
@@ -103,7 +108,7 @@ class FourierBackend:
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
         names = [n for n in self._base.__all__ if n not in ("name", "fft")]
-        names += ["rfft", "ifft", "irfft", "subsample_fourier", "periodize", "unpad"]
+        names += ["rfft", "fft", "ifft", "irfft", "subsample_fourier", "periodize", "unpad"]
         return {n: getattr(self, n) for n in names}
 
     def __reduce__(self) -> tuple:

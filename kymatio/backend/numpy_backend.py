@@ -7,7 +7,8 @@ import scipy.fft
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "Pad", "as_complex"]
+           "fft", "Pad", "as_complex",
+           "make_complex"]
 
 name = "numpy"
 
@@ -96,6 +97,14 @@ def fft(x: np.ndarray, ndim: int, inverse: bool = False) -> np.ndarray:
 def as_complex(x: np.ndarray) -> np.ndarray:
     """``x`` as a complex array of the matching precision (float32 -> complex64)."""
     return x.astype(np.result_type(x.dtype, np.complex64))
+
+
+def make_complex(real: np.ndarray, imag: np.ndarray = None) -> np.ndarray:
+    """The complex array ``real + i imag`` (``imag`` defaults to zero)."""
+    out = real.astype(np.result_type(real.dtype, np.complex64))
+    if imag is not None:
+        out.imag = imag
+    return out
 
 
 

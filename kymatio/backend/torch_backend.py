@@ -12,7 +12,8 @@ from .fourier import reflect_pad_steps
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "Pad", "as_complex"]
+           "fft", "Pad", "as_complex",
+           "make_complex"]
 
 name = "torch"
 
@@ -49,8 +50,9 @@ def modulus(x: torch.Tensor) -> torch.Tensor:
     """Elementwise complex modulus ``|x|`` (a real tensor; its gradient at 0 is 0)."""
     if x.requires_grad:
         return x.abs()  # differentiable everywhere: sgn(0) = 0
-    # hypot on the real view is ~2x faster than complex abs, but its gradient at 0 is NaN
-    return torch.hypot(x.real, x.imag)
+    # Without autograd, sqrt(re^2 + im^2) in real arithmetic is 2-4x faster than complex
+    # abs or hypot (which guard against overflow beyond 1e19, irrelevant here).
+    return torch.addcmul(x.real * x.real, x.imag, x.imag).sqrt_()
 
 
 def cdgmm(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
@@ -112,6 +114,13 @@ def fft(x: torch.Tensor, ndim: int, inverse: bool = False) -> torch.Tensor:
 def as_complex(x: torch.Tensor) -> torch.Tensor:
     """``x`` as a complex tensor of the matching precision (float32 -> complex64)."""
     return x.to(torch.promote_types(x.dtype, torch.complex64))
+
+
+def make_complex(real: torch.Tensor, imag: torch.Tensor = None) -> torch.Tensor:
+    """The complex tensor ``real + i imag`` (``imag`` defaults to zero)."""
+    if imag is None:
+        return real.to(torch.promote_types(real.dtype, torch.complex64))
+    return torch.complex(real, imag)
 
 
 

@@ -1,12 +1,14 @@
 """The 2D scattering cascade, vectorised over the orientations of each scale."""
 from typing import Any, Callable, List, Sequence
 
+import numpy as np
+
 __all__ = ["scattering2d", "prepare_filters"]
 
 # Target size of one broadcast product. The products, FFTs and moduli are memory-bound;
 # keeping each operand within the CPU caches is worth several times their speed, so the
 # batch (and, at second order, the first orientation) is processed in pieces this big.
-WORKING_SET_BYTES = 2 ** 21
+WORKING_SET_BYTES = 2 ** 23
 _COMPLEX_BYTES = 16  # complex128, the worst case
 
 
@@ -14,10 +16,13 @@ def prepare_filters(phi: Sequence[Any], psi: Sequence[Sequence[Any]], J: int,
                     backend: Any) -> tuple:
     """Filters in the form :func:`scattering2d` consumes.
 
-    Each filter is divided by the number of spectral blocks its product is folded from
-    (``4 ** (J - r)`` for ``phi[r]``, ``4 ** (j - r)`` for ``psi[j][r]``), so that the
-    core periodises with a plain sum, and cast to complex, so that products need no
-    type promotion.
+    - Each filter is divided by the number of spectral blocks its product is folded from
+      (``4 ** (J - r)`` for ``phi[r]``, ``4 ** (j - r)`` for ``psi[j][r]``), so that the
+      core periodises with a plain sum.
+    - The low-pass filters are symmetrised, ``(phi(w) + phi(-w)) / 2``. Taking the real
+      part of a low-passed real signal (what the transform returns) is exactly filtering
+      it with the symmetrised filter, whose output is real by construction; this lets
+      the core low-pass two real signals with one complex FFT (``a + ib``).
 
     Parameters
     ----------
@@ -31,9 +36,12 @@ def prepare_filters(phi: Sequence[Any], psi: Sequence[Sequence[Any]], J: int,
     -------
     (phi, psi) with the same layout.
     """
-    phi = [backend.as_complex(f / 4 ** (J - r)) for r, f in enumerate(phi)]
-    psi = [[backend.as_complex(f / 4 ** (j - r)) for r, f in enumerate(levels)]
-           for j, levels in enumerate(psi)]
+    def negate_frequencies(f: Any) -> Any:
+        rows, cols = (-np.arange(f.shape[-2])) % f.shape[-2], (-np.arange(f.shape[-1])) % f.shape[-1]
+        return f[..., rows, :][..., cols]
+
+    phi = [(f + negate_frequencies(f)) / (2 * 4 ** (J - r)) for r, f in enumerate(phi)]
+    psi = [[f / 4 ** (j - r) for r, f in enumerate(levels)] for j, levels in enumerate(psi)]
     return phi, psi
 
 
@@ -45,7 +53,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     All ``L`` orientations of a scale are filtered in one broadcast product, and the
     second order handles one pair of scales ``(j1, j2)`` at a time for many orientation
     pairs; batch and orientations are split so that each product stays cache-sized
-    (``WORKING_SET_BYTES``).
+    (``WORKING_SET_BYTES``). Low-pass outputs are real, so two of them share each
+    complex FFT (one as the real part, one as the imaginary part).
 
     Parameters
     ----------
@@ -54,8 +63,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     pad, unpad : callable
         Padding to the filters' size and the crop of one coarse sample per border.
     backend : FourierBackend
-        The primitives (``rfft``, ``ifft``, ``irfft``, ``cdgmm``, ``modulus``,
-        ``periodize``, ``join``, ``reshape``).
+        The primitives (``fft``, ``ifft``, ``cdgmm``, ``modulus``, ``periodize``,
+        ``make_complex``, ``join``, ``reshape``).
     J, L, max_order : int
         Number of scales, of orientations, and the highest order (1 or 2).
     phi : sequence of arrays
@@ -82,34 +91,58 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
                                max_order) for i in range(0, x.shape[0], batch_chunk)]
         return [backend.join(blocks, axis=0) for blocks in zip(*pieces)]
 
-    def lowpass(U_hat: Any, j: int) -> Any:
-        """Average the spectrum ``U_hat`` at resolution ``j`` and sample at 2**J."""
+    def pack(maps: Any) -> Any:
+        """Pair real maps (or spectra of real maps) along axis -3 as ``a + i b``:
+        the first half with the second half; an odd last one stays alone."""
+        half = maps.shape[-3] // 2
+        first, second = maps[..., :half, :, :], maps[..., half:2 * half, :, :]
+        if backend.is_complex(maps):
+            packed = first + 1j * second
+            rest = maps[..., 2 * half:, :, :]
+        else:
+            packed = backend.make_complex(first, second)
+            rest = backend.make_complex(maps[..., 2 * half:, :, :])
+        return backend.join([packed, rest], axis=-3) if maps.shape[-3] % 2 else packed
+
+    def unpack(packed: Any, count: int) -> Any:
+        """The ``count`` real maps held by :func:`pack`'s output."""
+        half = count // 2
+        parts = [packed[..., :half, :, :].real, packed[..., :half, :, :].imag]
+        if count % 2:
+            parts.append(packed[..., half:, :, :].real)
+        return backend.join(parts, axis=-3)
+
+    def lowpass(U_hat: Any, j: int, count: int) -> Any:
+        """Low-pass the packed spectra ``U_hat`` (resolution ``j``), sample at 2**J."""
         S_hat = backend.periodize(backend.cdgmm(U_hat, phi[j]), 2 ** (J - j))
-        return unpad(backend.irfft(S_hat))
+        return unpad(unpack(backend.ifft(S_hat), count))
 
     def wavelet_modulus(U_hat: Any, j_in: int, j: int) -> Any:
-        """Spectra of |U * psi_{j, theta}| for every theta, at resolution ``j``."""
+        """|U * psi_{j, theta}| for every theta, at resolution ``j`` (real maps)."""
         W_hat = backend.cdgmm(U_hat[..., None, :, :], psi[j][j_in])
-        W_hat = backend.periodize(W_hat, 2 ** (j - j_in))
-        return backend.rfft(backend.modulus(backend.ifft(W_hat)))
+        return backend.modulus(backend.ifft(backend.periodize(W_hat, 2 ** (j - j_in))))
 
     def flatten(block: Any) -> Any:
         shape = tuple(block.shape)
         return backend.reshape(block, (shape[0], -1) + shape[-2:])
 
-    U_0 = backend.rfft(pad(x))
-    S_0 = lowpass(U_0, 0)
+    x = pad(x)[:, None]                                              # (B, 1, M, N)
+    U_0 = backend.fft(backend.make_complex(x))
+    S_0 = lowpass(U_0, 0, 1)
     first, second = [], []
     for j1 in range(J):
-        U_1 = wavelet_modulus(U_0, 0, j1)                      # (B, L, M_j1, N_j1)
-        first.append(lowpass(U_1, j1))
+        U_1 = wavelet_modulus(U_0[:, 0], 0, j1)                      # (B, L, M_j1, N_j1)
         if max_order < 2 or j1 == J - 1:
+            first.append(lowpass(backend.fft(pack(U_1)), j1, L))
             continue
+        U_1 = backend.fft(backend.make_complex(U_1))
+        S_1_hat = backend.periodize(backend.cdgmm(U_1, phi[j1]), 2 ** (J - j1))
+        first.append(unpad(unpack(backend.ifft(pack(S_1_hat)), L)))
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
         theta_chunk = max(1, WORKING_SET_BYTES // (
             x.shape[0] * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
-        paths = [backend.join([lowpass(wavelet_modulus(U_1[:, t:t + theta_chunk], j1, j2), j2)
-                               for t in range(0, L, theta_chunk)], axis=1)
-                 for j2 in range(j1 + 1, J)]
+        paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(
+            U_1[:, t:t + theta_chunk], j1, j2))), j2, L) for t in range(0, L, theta_chunk)],
+            axis=1) for j2 in range(j1 + 1, J)]
         second.append(flatten(backend.join(paths, axis=-3)))
-    return [S_0[:, None]] + first + second
+    return [S_0] + first + second
