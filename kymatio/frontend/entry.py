@@ -2,7 +2,7 @@
 import importlib
 from typing import Any
 
-__all__ = ["ScatteringEntry"]
+__all__ = ["ScatteringEntry", "publish"]
 
 FRONTENDS = ("numpy", "torch", "sklearn")
 
@@ -20,3 +20,11 @@ class ScatteringEntry:
                                f"{', '.join(repr(f) for f in FRONTENDS)}.")
         module = importlib.import_module(f"kymatio.{frontend}")
         return getattr(module, cls.__name__)(*args, **kwargs)
+
+
+def publish(module_name: str, **classes: type) -> None:
+    """Present frontend classes under their public names (``kymatio.torch.Scattering2D``
+    rather than ``ScatteringTorch2D``) in reprs, docs and pickles."""
+    for public_name, cls in classes.items():
+        cls.__module__ = module_name
+        cls.__name__ = cls.__qualname__ = public_name

@@ -1,5 +1,5 @@
 """NumPy-specific part of the scattering frontends."""
-from typing import Any
+from typing import Any, Dict
 
 import numpy as np
 
@@ -25,3 +25,17 @@ class ScatteringNumPy(ScatteringBase):
         if not np.issubdtype(x.dtype, np.floating):
             raise TypeError(f"The input should be real floating point (float32 or "
                             f"float64), got dtype {x.dtype}.")
+
+    def _cast_filters(self, filters: Any, dtype: np.dtype) -> Any:
+        """``filters`` (arrays nested in lists/tuples) cast to ``dtype``, computed once
+        per dtype: float32 inputs get float32 filters, float64 inputs float64 ones."""
+        cache: Dict[np.dtype, Any] = self.__dict__.setdefault("_filters_by_cast", {})
+        if dtype not in cache:
+            cache[dtype] = _cast_nested(filters, dtype)
+        return cache[dtype]
+
+
+def _cast_nested(filters: Any, dtype: np.dtype) -> Any:
+    if isinstance(filters, (list, tuple)):
+        return type(filters)(_cast_nested(f, dtype) for f in filters)
+    return filters.astype(dtype)

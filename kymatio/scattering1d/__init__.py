@@ -1,0 +1,1 @@
+"""1D scattering transform: filter bank, core algorithm, backends and frontends."""

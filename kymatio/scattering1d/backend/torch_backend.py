@@ -1,0 +1,7 @@
+"""torch backend of the 1D scattering transform: ``backend`` and its primitives."""
+from ...backend import torch_backend as _library
+from .fourier1d import FourierBackend1D
+
+backend = FourierBackend1D(_library)
+globals().update(backend.primitives())
+__all__ = ["backend", *backend.primitives()]

@@ -1,0 +1,1 @@
+"""Frontends of the 1D scattering transform."""

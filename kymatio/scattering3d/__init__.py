@@ -1,0 +1,1 @@
+"""3D solid harmonic scattering: filter bank, core algorithm, backends and frontends."""

@@ -1,0 +1,1 @@
+"""Backends of the 3D harmonic scattering transform (``numpy_backend``, ``torch_backend``)."""

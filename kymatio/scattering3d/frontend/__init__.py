@@ -1,0 +1,1 @@
+"""Frontends of the 3D harmonic scattering transform."""

@@ -1,0 +1,44 @@
+"""PyTorch frontend of the 3D harmonic scattering transform."""
+from typing import Dict
+
+import numpy as np
+import torch
+
+from ...frontend.torch_frontend import ScatteringTorch
+from .base_frontend import ScatteringBase3D
+
+__all__ = ["HarmonicScatteringTorch3D"]
+
+
+class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
+    __doc__ = ScatteringBase3D.__doc__
+    __init__ = ScatteringBase3D.__init__
+
+    def _prepare(self) -> None:
+        ScatteringTorch.__init__(self)
+
+    def _set_filters(self, filters: Dict[str, np.ndarray]) -> None:
+        # Complex filters are stored as real (..., 2) buffers so that .double() and
+        # .to(dtype) convert them like every other buffer.
+        psi = filters["psi"]
+        self.register_filters({**filters, "psi": np.stack([psi.real, psi.imag], axis=-1)})
+
+    def scattering(self, x: torch.Tensor) -> torch.Tensor:
+        """Scattering coefficients of ``x``.
+
+        Parameters
+        ----------
+        x : Tensor, shape (..., M, N, O), of the module's dtype and device
+
+        Returns
+        -------
+        Tensor, shape (..., n_paths, L + 1, Q), of the input's dtype
+        """
+        self._check_tensor(x)
+        self._check_spatial_shape(x, "Tensor")
+        filters = self.filter_tensors()
+        psi = torch.view_as_complex(filters["psi"])
+        return self._scatter(x, psi, filters.get("gaussians"))
+
+    def extra_repr(self) -> str:
+        return self._describe()

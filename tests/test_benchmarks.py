@@ -1,0 +1,95 @@
+"""Smoke tests of benchmarks/compare_upstream.py: the worker and the report run in-process
+on a tiny case, without the upstream interpreter."""
+import importlib.util
+import json
+import os
+
+import pytest
+
+BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "benchmarks")
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(BENCHMARKS, f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+worker = load("_bench_worker")
+compare = load("compare_upstream")
+
+TINY = compare.Case("tiny", "torch", "Scattering2D", {"J": 1, "shape": (8, 8), "L": 2},
+                    (2, 8, 8))
+SETTINGS = compare.Settings(repeat=1, warmup=0, construct_repeat=1, threads=1, timeout=60)
+
+
+def spec(mode, **extra):
+    return dict(compare.base_spec(TINY, SETTINGS, mode), **extra)
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    """A measured record of the tiny case, ours only, built like run_case does."""
+    out = str(tmp_path_factory.mktemp("bench") / "ours.npy")
+    ours = {"time": worker.run_spec(spec("time", output_path=out)),
+            "mem_fwd": worker.run_spec(spec("mem_fwd")),
+            "mem_fwdbwd": worker.run_spec(spec("mem_fwdbwd"))}
+    floor = worker.run_spec(spec("floor", fft_groups=compare.fft_groups_2d(**TINY.kwargs)))
+    record = {"case": compare.asdict(TINY), "skipped": None, "ours": ours, "floor": floor,
+              "output": out}
+    record["rows"] = compare.summarize(record)
+    return record
+
+
+def test_probe_finds_our_2d_transform():
+    probe = worker.run_spec({"mode": "probe"})
+    assert "Scattering2D" in probe["available"]["torch"]
+    assert compare.inside_repo(probe["kymatio_file"])
+
+
+def test_worker_measures_times_memory_and_floor(record):
+    ours = record["ours"]
+    assert ours["time"]["construct_s"] > 0 and ours["time"]["forward_s"] > 0
+    assert ours["time"]["forward_backward_s"] > 0
+    assert ours["mem_fwd"]["peak_increase_mib"] >= 0
+    assert record["floor"]["floor_forward_s"] > 0
+    assert os.path.exists(record["output"])
+
+
+def test_report_and_json(record, tmp_path):
+    assert {row["metric"] for row in record["rows"]} >= {"construct", "forward",
+                                                          "floor_forward"}
+    assert all(row["upstream"] is None and row["ratio"] is None
+               for row in record["rows"] if not row["metric"].startswith("floor"))
+    table = compare.format_table([record]) + compare.format_summary([record])
+    assert "tiny" in table and "forward" in table
+    path = tmp_path / "out" / "result.json"
+    compare.write_json(str(path), {"records": [record]})
+    assert json.loads(path.read_text())["records"][0]["case"]["name"] == "tiny"
+
+
+def test_agreement_of_identical_outputs(record):
+    agreement = compare.compare_outputs(record["output"], record["output"])
+    assert agreement["max_rel_error"] == 0.0
+
+
+def test_missing_class_skips_case():
+    impl = compare.Implementation("ours", "python", False,
+                                  probe={"available": {"torch": ["Scattering2D"]}})
+    case = compare.Case("x", "torch", "Scattering1D", {}, (1, 8))
+    assert "not available in ours" in compare.skip_reason(case, [impl])
+
+
+def test_missing_upstream_interpreter_is_reported(monkeypatch):
+    monkeypatch.delenv("KYMATIO_UPSTREAM_PYTHON", raising=False)
+    python, note = compare.resolve_upstream_python("/nonexistent/python")
+    assert python is None and "not an executable" in note
+
+
+def test_fft_plan_2d_counts_every_path():
+    groups = compare.fft_groups_2d(J=2, shape=(32, 32), L=8)
+    pairs = sum(g["count"] for g in groups if g["kinds"] == ["ifft", "rfft"])
+    assert pairs == 2 * 8 + 8 * 8  # first-order paths + second-order paths
+    assert groups[0]["shape"] == [40, 40]

@@ -1,0 +1,174 @@
+"""Behaviour of HarmonicScattering3D beyond the reference numbers: input checks, batch
+dimensions, gradients, module state and the sklearn/entry-point frontends."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import kymatio
+from kymatio.numpy import HarmonicScattering3D as NumPy3D
+from kymatio.scattering3d.backend.numpy_backend import backend as numpy_backend
+from kymatio.scattering3d.backend.torch_backend import backend as torch_backend
+from kymatio.scattering3d.utils import compute_integrals, generate_weighted_sum_of_gaussians
+from kymatio.sklearn import HarmonicScattering3D as Sklearn3D
+from kymatio.torch import HarmonicScattering3D as Torch3D
+
+SHAPE = (6, 7, 5)
+
+
+@pytest.fixture(scope="module")
+def volumes():
+    return np.random.default_rng(0).standard_normal((2, 3) + SHAPE)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(max_order=1), dict(rotation_covariant=False),
+                                    dict(method="local", points=[[0, 1, 2], [5, 6, 4.9]])])
+def test_batch_dimensions_are_kept(volumes, kwargs):
+    S = NumPy3D(J=1, shape=SHAPE, L=1, **kwargs)
+    T = Torch3D(J=1, shape=SHAPE, L=1, **kwargs).double()
+    flat = S(volumes.reshape((-1,) + SHAPE))
+    assert S(volumes).shape == (2, 3) + S.output_shape()
+    np.testing.assert_allclose(S(volumes), flat.reshape((2, 3) + flat.shape[1:]))
+    np.testing.assert_allclose(S(volumes[0, 0]), flat[0])
+    np.testing.assert_allclose(T(torch.from_numpy(volumes)).numpy(), S(volumes), rtol=1e-12)
+
+
+def test_output_shape_counts_paths():
+    S = NumPy3D(J=3, shape=SHAPE, L=2, integral_powers=(1., 2.))
+    assert S.output_shape() == (4 + 6, 3, 2)
+    assert S.paths()[:5] == [(0,), (1,), (2,), (3,), (0, 1)]
+    assert NumPy3D(J=3, shape=SHAPE, L=2, max_order=1).output_shape() == (4, 3, 3)
+
+
+def test_rotation_covariant_invariance():
+    # The integrals of a rotation-covariant transform do not change when the volume is
+    # rotated by 90 degrees (a symmetry of the sampling grid).
+    grid = np.mgrid[:12, :12, :12].astype(float)
+    positions = np.array([[[3., 5., 6.], [8., 6., 5.5], [5., 8., 4.]]])
+    x = generate_weighted_sum_of_gaussians(grid, positions, np.array([[1., 2., 3.]]), 1.)
+    S = NumPy3D(J=1, shape=(12, 12, 12), L=2)
+    rotated = np.rot90(x, axes=(2, 3)).copy()
+    np.testing.assert_allclose(S(rotated), S(x), rtol=1e-5)
+
+
+def test_gradcheck():
+    x = torch.randn(1, 4, 5, 3, dtype=torch.float64, requires_grad=True)
+    S = Torch3D(J=1, shape=(4, 5, 3), L=1).double()
+    assert torch.autograd.gradcheck(S, (x,), eps=1e-6, atol=1e-6)
+
+
+def test_gradcheck_local_non_covariant():
+    x = torch.randn(2, 4, 4, 4, dtype=torch.float64, requires_grad=True)
+    S = Torch3D(J=1, shape=(4, 4, 4), L=1, rotation_covariant=False, method="local",
+                points=[[[0, 1, 2]], [[3, 3, 0]]]).double()
+    assert torch.autograd.gradcheck(S, (x,), eps=1e-6, atol=1e-6)
+
+
+def test_torch_module_state():
+    S = Torch3D(J=1, shape=SHAPE, L=1)
+    assert list(S.state_dict()) == ["psi"]
+    assert S.double().psi.dtype == torch.float64
+    assert "J=1" in repr(S)
+    x = torch.randn((2,) + SHAPE, dtype=torch.float64)
+    restored = pickle.loads(pickle.dumps(S))
+    torch.testing.assert_close(restored(x), S(x))
+
+
+def test_entry_point_and_sklearn(volumes):
+    x = volumes[0]
+    S = kymatio.HarmonicScattering3D(1, SHAPE, L=1)
+    assert isinstance(S, NumPy3D)
+    assert isinstance(kymatio.HarmonicScattering3D(1, SHAPE, L=1, frontend="torch"), Torch3D)
+    with pytest.raises(RuntimeError, match="frontend"):
+        kymatio.HarmonicScattering3D(1, SHAPE, frontend="jax")
+    from sklearn.base import clone
+    transformer = clone(Sklearn3D(1, SHAPE, L=1))
+    features = transformer.fit(x).transform(x.reshape(len(x), -1))
+    np.testing.assert_allclose(features, S(x).reshape(len(x), -1))
+
+
+def test_backend_primitives():
+    rng = np.random.default_rng(1)
+    z = rng.standard_normal((2, 3, 4, 5)) + 1j * rng.standard_normal((2, 3, 4, 5))
+    total = numpy_backend.modulus_rotation(z[1], numpy_backend.modulus_rotation(z[0]))
+    np.testing.assert_allclose(total, np.sqrt((np.abs(z) ** 2).sum(0)))
+    u = np.abs(z)
+    expected = np.stack([(u ** 0.5).sum((-3, -2, -1)), (u ** 2).sum((-3, -2, -1))], -1)
+    np.testing.assert_allclose(numpy_backend.compute_integrals(u, (0.5, 2.)), expected)
+    np.testing.assert_allclose(compute_integrals(u, (0.5, 2.)), expected)
+    np.testing.assert_allclose(
+        torch_backend.compute_integrals(torch.from_numpy(u), (0.5, 2.)).numpy(), expected)
+
+
+def test_weighted_gaussians_stop_at_zero_weight():
+    grid = np.mgrid[:5, :6, :7].astype(float)
+    positions = np.array([[[1., 2., 3.], [3., 3., 3.], [2., 1., 1.]]] * 2)
+    weights = np.array([[1., 2., 3.], [1., 0., 3.]])
+    x = generate_weighted_sum_of_gaussians(grid, positions, weights, 1.5)
+    alone = generate_weighted_sum_of_gaussians(grid, positions[:1, :1], weights[:1, :1], 1.5)
+    np.testing.assert_allclose(x[1], alone[0])
+    squared = ((grid[:, None] - positions[0].T[:, :, None, None, None]) ** 2).sum(0)
+    expected = (weights[0][:, None, None, None] * np.exp(-squared / 4.5)).sum(0)
+    np.testing.assert_allclose(x[0], expected / ((2 * np.pi) ** 1.5 * 1.5 ** 3))
+
+
+BAD_ARGUMENTS = [
+    (dict(J=-1), ValueError, "J must be"),
+    (dict(L=1.5), ValueError, "L must be"),
+    (dict(shape=(8, 8)), ValueError, "three ints"),
+    (dict(shape=(8, 0, 8)), ValueError, "shape"),
+    (dict(sigma_0=0), ValueError, "sigma_0"),
+    (dict(max_order=3), ValueError, "max_order"),
+    (dict(rotation_covariant="yes"), ValueError, "rotation_covariant"),
+    (dict(method="standard"), ValueError, "method must be one of"),
+    (dict(method="local"), ValueError, "needs points"),
+    (dict(points=[[0, 0, 0]]), ValueError, "only used by method='local'"),
+    (dict(method="local", points=[[0, 0, 8]]), ValueError, "inside the volume"),
+    (dict(method="local", points=[0, 0, 1]), ValueError, r"\(P, 3\)"),
+    (dict(method="local", points=[[0, 0, 1]], integral_powers=(1.,)), ValueError,
+     "integral_powers"),
+    (dict(integral_powers=()), ValueError, "integral_powers"),
+    (dict(integral_powers=(1., -2.)), ValueError, "integral_powers"),
+    (dict(backend="torch"), ImportError, "cannot be used"),
+]
+
+
+@pytest.mark.parametrize("kwargs, error, message", BAD_ARGUMENTS)
+def test_bad_arguments(kwargs, error, message):
+    params = dict(J=1, shape=(8, 8, 8), L=1)
+    params.update(kwargs)
+    with pytest.raises(error, match=message):
+        NumPy3D(**params)
+
+
+def test_bad_numpy_inputs():
+    S = NumPy3D(J=1, shape=SHAPE, L=1)
+    with pytest.raises(TypeError, match="NumPy array"):
+        S(np.zeros(SHAPE).tolist())
+    with pytest.raises(TypeError, match="floating point"):
+        S(np.zeros(SHAPE, dtype=int))
+    with pytest.raises(RuntimeError, match="at least 3 dimensions"):
+        S(np.zeros((6, 7)))
+    with pytest.raises(RuntimeError, match=r"spatial size \(6, 7, 5\)"):
+        S(np.zeros((2, 6, 7, 6)))
+
+
+def test_bad_torch_inputs():
+    S = Torch3D(J=1, shape=SHAPE, L=1)
+    x = torch.randn((2,) + SHAPE)
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        S(x.numpy())
+    with pytest.raises(TypeError, match="floating-point"):
+        S(x.long())
+    with pytest.raises(TypeError, match=r"\.double\(\)"):
+        S(x.double())
+    with pytest.raises(RuntimeError, match="contiguous"):
+        S(torch.randn((2, 5, 7, 6)).transpose(1, 3))
+    with pytest.raises(RuntimeError, match="at least 3 dimensions"):
+        S(torch.randn(6, 7))
+    with pytest.raises(RuntimeError, match="spatial size"):
+        S(torch.randn(6, 7, 6))
+    local = Torch3D(J=1, shape=SHAPE, L=1, method="local", points=np.zeros((3, 1, 3)))
+    with pytest.raises(RuntimeError, match="3 sets of points"):
+        local(x)
