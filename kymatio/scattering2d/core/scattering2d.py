@@ -23,6 +23,8 @@ def prepare_filters(phi: Sequence[Any], psi: Sequence[Sequence[Any]], J: int,
       part of a low-passed real signal (what the transform returns) is exactly filtering
       it with the symmetrised filter, whose output is real by construction; this lets
       the core low-pass two real signals with one complex FFT (``a + ib``).
+    - Each filter is put in the form the backend's ``cdgmm`` multiplies fastest
+      (``backend.prepare_filter``).
 
     Parameters
     ----------
@@ -40,8 +42,10 @@ def prepare_filters(phi: Sequence[Any], psi: Sequence[Sequence[Any]], J: int,
         rows, cols = (-np.arange(f.shape[-2])) % f.shape[-2], (-np.arange(f.shape[-1])) % f.shape[-1]
         return f[..., rows, :][..., cols]
 
-    phi = [(f + negate_frequencies(f)) / (2 * 4 ** (J - r)) for r, f in enumerate(phi)]
-    psi = [[f / 4 ** (j - r) for r, f in enumerate(levels)] for j, levels in enumerate(psi)]
+    phi = [backend.prepare_filter((f + negate_frequencies(f)) / (2 * 4 ** (J - r)))
+           for r, f in enumerate(phi)]
+    psi = [[backend.prepare_filter(f / 4 ** (j - r)) for r, f in enumerate(levels)]
+           for j, levels in enumerate(psi)]
     return phi, psi
 
 
