@@ -5,16 +5,21 @@ A :class:`FourierBackend` bundles one array library's shared primitives (a modul
 ``ndim`` axes. The 1D, 2D and 3D backends are instances of it.
 """
 import importlib
+import itertools
 from types import ModuleType
 from typing import Any, Sequence
 
-__all__ = ["FourierBackend", "periodize", "reflect_pad_steps"]
+import numpy as np
+
+__all__ = ["FourierBackend", "sum_blocks", "block_indices", "periodized_product",
+           "check_filter_product", "ReflectPad", "reflect_pad_steps"]
 
 
-def periodize(x: Any, k: int, ndim: int) -> Any:
+def sum_blocks(x: Any, k: int, ndim: int) -> Any:
     """Sum of the ``k`` blocks of size ``n // k`` along each of the last ``ndim`` axes.
 
-    Works on NumPy arrays and torch tensors alike (only slicing and ``+``).
+    Works on NumPy arrays and torch tensors alike (only slicing and ``+``); adding
+    block slices is several times faster than a strided sum over a reshaped view.
     """
     for axis in range(-ndim, 0):
         size = x.shape[axis]
@@ -30,6 +35,74 @@ def periodize(x: Any, k: int, ndim: int) -> Any:
             folded = folded + x[tuple(index + [slice(i * block, (i + 1) * block)])]
         x = folded
     return x
+
+
+def block_indices(shape: Sequence[int], k: int, ndim: int) -> list:
+    """Indices of the ``k ** ndim`` blocks that tile the last ``ndim`` axes of ``shape``."""
+    sizes = [size // k for size in shape[len(shape) - ndim:]]
+    return [(Ellipsis,) + tuple(slice(b * s, (b + 1) * s) for b, s in zip(starts, sizes))
+            for starts in itertools.product(range(k), repeat=ndim)]
+
+
+def periodized_product(A: Any, B: Any, k: int, ndim: int) -> Any:
+    """``sum_blocks(A * B, k, ndim)`` without forming the full-size product.
+
+    Multiplying block by block and accumulating writes ``k ** ndim`` times less
+    memory than multiplying first; the operands broadcast as in ``A * B``.
+    """
+    if k == 1:
+        return A * B
+    out = None
+    for index in block_indices(A.shape, k, ndim):
+        product = A[index] * B[index]
+        if out is None:
+            out = product
+        else:
+            out += product
+    return out
+
+
+def check_filter_product(A: Any, B: Any, library: ModuleType) -> None:
+    """Raise a clear error unless the complex signal ``A`` can be multiplied by the
+    filter ``B`` (checks shared by the NumPy and torch ``cdgmm``)."""
+    library.complex_check(A)
+    if not (library.is_complex(B) or library.is_real(B)):
+        raise TypeError(f"The filter should be real or complex, got dtype {B.dtype}.")
+    try:
+        np.broadcast_shapes(tuple(A.shape), tuple(B.shape))
+        compatible = tuple(A.shape[-2:]) == tuple(B.shape[-2:]) or B.ndim < 2
+    except ValueError:
+        compatible = False
+    if not compatible:
+        raise RuntimeError(f"The filters are not compatible for multiplication: "
+                           f"signal shape {tuple(A.shape)}, filter shape {tuple(B.shape)}.")
+
+
+class ReflectPad:
+    """Reflect padding of the last ``len(input_size)`` axes (the library's subclass
+    implements ``__call__``).
+
+    Parameters
+    ----------
+    pad_size : sequence of int
+        ``[before_0, after_0, before_1, after_1, ...]`` for each signal axis.
+    input_size : sequence of int
+        Size of the signal axes before padding.
+    pre_pad : bool, optional
+        If True the input is already padded and is returned unchanged.
+    """
+
+    def __init__(self, pad_size: Sequence[int], input_size: Sequence[int],
+                 pre_pad: bool = False) -> None:
+        self.pad_size = list(pad_size)
+        self.input_size = list(input_size)
+        self.pre_pad = pre_pad
+
+    @property
+    def widths(self) -> list:
+        """``(before, after)`` per signal axis."""
+        return [(self.pad_size[2 * i], self.pad_size[2 * i + 1])
+                for i in range(len(self.input_size))]
 
 
 def reflect_pad_steps(size: int, before: int, after: int) -> list:
@@ -64,7 +137,7 @@ class FourierBackend:
         self.name = base.name
         self.Pad = base.Pad
         for primitive in base.__all__:
-            if primitive not in ("name", "fft", "Pad"):
+            if primitive not in ("name", "fft", "periodize", "periodized_product", "Pad"):
                 setattr(self, primitive, getattr(base, primitive))
 
     def rfft(self, x: Any) -> Any:
@@ -91,15 +164,19 @@ class FourierBackend:
         """Spectrum of the signal subsampled by ``k`` along every signal axis.
 
         Periodises the spectrum: the mean of its ``k`` blocks of size ``n // k`` along
-        each signal axis (adding block slices is several times faster than a strided
-        mean over a reshaped view).
+        each signal axis.
         """
-        return periodize(x, k, self.ndim) / k ** self.ndim
+        return self._base.periodize(x, k, self.ndim) / k ** self.ndim
 
     def periodize(self, x: Any, k: int) -> Any:
         """Sum of the ``k`` spectral blocks along every signal axis (unnormalised
         :meth:`subsample_fourier`)."""
-        return periodize(x, k, self.ndim)
+        return self._base.periodize(x, k, self.ndim)
+
+    def periodized_product(self, A: Any, B: Any, k: int) -> Any:
+        """``periodize(cdgmm(A, B), k)``, computed block by block."""
+        self._base.check_product(A, B)
+        return self._base.periodized_product(A, B, k, self.ndim)
 
     def unpad(self, x: Any) -> Any:
         """Remove one sample at both ends of every signal axis."""
@@ -107,8 +184,10 @@ class FourierBackend:
 
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
-        names = [n for n in self._base.__all__ if n not in ("name", "fft")]
-        names += ["rfft", "fft", "ifft", "irfft", "subsample_fourier", "periodize", "unpad"]
+        own = ("name", "fft", "periodize", "periodized_product")
+        names = [n for n in self._base.__all__ if n not in own]
+        names += ["rfft", "fft", "ifft", "irfft", "subsample_fourier", "periodize",
+                  "periodized_product", "unpad"]
         return {n: getattr(self, n) for n in names}
 
     def __reduce__(self) -> tuple:

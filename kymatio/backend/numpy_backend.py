@@ -4,10 +4,15 @@ from typing import Sequence
 import numpy as np
 import scipy.fft
 
+import sys
+
+from .fourier import ReflectPad, check_filter_product, periodized_product
+from .fourier import sum_blocks as periodize
+
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "Pad", "prepare_filter",
+           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
            "make_complex"]
 
 name = "numpy"
@@ -58,18 +63,13 @@ def cdgmm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     -------
     ndarray, complex
     """
-    complex_check(A)
-    if not (is_complex(B) or is_real(B)):
-        raise TypeError(f"The filter should be real or complex, got dtype {B.dtype}.")
-    try:
-        np.broadcast_shapes(tuple(A.shape), tuple(B.shape))
-        compatible = tuple(A.shape[-2:]) == tuple(B.shape[-2:]) or B.ndim < 2
-    except (ValueError, RuntimeError):
-        compatible = False
-    if not compatible:
-        raise RuntimeError(f"The filters are not compatible for multiplication: "
-                           f"signal shape {tuple(A.shape)}, filter shape {tuple(B.shape)}.")
+    check_product(A, B)
     return A * B
+
+
+def check_product(A: np.ndarray, B: np.ndarray) -> None:
+    """Raise a clear error unless a complex signal ``A`` can be multiplied by filter ``B``."""
+    check_filter_product(A, B, sys.modules[__name__])
 
 
 def concatenate(arrays: Sequence[np.ndarray], axis: int = -3) -> np.ndarray:
@@ -112,29 +112,22 @@ def make_complex(real: np.ndarray, imag: np.ndarray = None) -> np.ndarray:
 
 
 
-class Pad:
-    """Reflect padding of the last ``len(input_size)`` axes.
+def pack_pairs(x: np.ndarray) -> np.ndarray:
+    """Pair the maps of ``x`` (..., 2K, M, N) into K complex maps ``x[:K] + i x[K:]``."""
+    half = x.shape[-3] // 2
+    return x[..., :half, :, :] + 1j * x[..., half:, :, :]
 
-    Parameters
-    ----------
-    pad_size : sequence of int
-        ``[before_0, after_0, before_1, after_1, ...]`` for each signal axis.
-    input_size : sequence of int
-        Size of the signal axes before padding.
-    pre_pad : bool, optional
-        If True the input is already padded and is returned unchanged.
-    """
 
-    def __init__(self, pad_size: Sequence[int], input_size: Sequence[int],
-                 pre_pad: bool = False) -> None:
-        self.pad_size = list(pad_size)
-        self.input_size = list(input_size)
-        self.pre_pad = pre_pad
+def stack_real_imag(x: np.ndarray) -> np.ndarray:
+    """Real parts then imaginary parts of ``x`` (..., K, M, N), as (..., 2K, M, N)."""
+    return np.concatenate([x.real, x.imag], axis=-3)
+
+
+class Pad(ReflectPad):
+    __doc__ = ReflectPad.__doc__
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if self.pre_pad:
             return x
-        ndim = len(self.input_size)
-        widths = [(0, 0)] * (x.ndim - ndim) + [
-            (self.pad_size[2 * i], self.pad_size[2 * i + 1]) for i in range(ndim)]
-        return np.pad(x, widths, mode="reflect")
+        return np.pad(x, [(0, 0)] * (x.ndim - len(self.input_size)) + self.widths,
+                      mode="reflect")

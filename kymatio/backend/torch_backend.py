@@ -4,15 +4,18 @@ Complex values are native complex tensors (``torch.complex64``/``complex128``), 
 Kymatio 0.3.0's real tensors with a trailing dimension of 2: native complex arithmetic
 is faster and lets autograd and ``torch.compile`` see ordinary operations.
 """
-from typing import Sequence
+import sys
+from typing import Any, Sequence
 
 import torch
 
-from .fourier import reflect_pad_steps
+from .fourier import (ReflectPad, block_indices, check_filter_product, reflect_pad_steps,
+                      sum_blocks)
+from .fourier import periodized_product as periodized_product_blocks
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
-           "fft", "Pad", "prepare_filter",
+           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
            "make_complex"]
 
 name = "torch"
@@ -46,13 +49,65 @@ def contiguous_check(x: torch.Tensor) -> None:
         raise RuntimeError("Tensors must be contiguous; call .contiguous() on the input.")
 
 
+def _fast_modulus(x: torch.Tensor) -> torch.Tensor:
+    # sqrt(re^2 + im^2) in real arithmetic: 2-4x faster than complex abs or hypot (which
+    # guard against overflow beyond 1e19, irrelevant here).
+    return torch.addcmul(x.real * x.real, x.imag, x.imag).sqrt_()
+
+
+class _Modulus(torch.autograd.Function):
+    """|x| with the fast forward and a gradient x / |x| that is 0 where x = 0.
+
+    Saves only ``x``: the modulus is recomputed in the backward (cheaper than keeping
+    it alive between forward and backward).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return _fast_modulus(x)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        x, = ctx.saved_tensors
+        modulus = _fast_modulus(x)
+        scale = torch.where(modulus > 0, grad / modulus, torch.zeros_like(modulus))
+        return x * scale
+
+
 def modulus(x: torch.Tensor) -> torch.Tensor:
     """Elementwise complex modulus ``|x|`` (a real tensor; its gradient at 0 is 0)."""
-    if x.requires_grad:
-        return x.abs()  # differentiable everywhere: sgn(0) = 0
-    # Without autograd, sqrt(re^2 + im^2) in real arithmetic is 2-4x faster than complex
-    # abs or hypot (which guard against overflow beyond 1e19, irrelevant here).
-    return torch.addcmul(x.real * x.real, x.imag, x.imag).sqrt_()
+    if x.requires_grad and torch.is_grad_enabled():
+        return _Modulus.apply(x)
+    return _fast_modulus(x)
+
+
+class _Periodize(torch.autograd.Function):
+    """Sum of the ``k`` blocks along each of the last ``ndim`` dims; its adjoint tiles
+    the gradient in one op (autograd's slice backward would allocate and fill a zero
+    tensor per block)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
+        ctx.k, ctx.ndim = k, ndim
+        return sum_blocks(x, k, ndim)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple:
+        repeats = (1,) * (grad.dim() - ctx.ndim) + (ctx.k,) * ctx.ndim
+        return grad.repeat(repeats), None, None
+
+
+def periodize(x: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
+    """Sum of the ``k`` blocks of size ``n // k`` along each of the last ``ndim`` dims
+    (the unnormalised periodisation of a spectrum)."""
+    if k == 1:
+        return x
+    if x.requires_grad and torch.is_grad_enabled():
+        return _Periodize.apply(x, k, ndim)
+    return sum_blocks(x, k, ndim)
 
 
 def cdgmm(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
@@ -69,24 +124,56 @@ def cdgmm(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     -------
     Tensor, complex
     """
-    complex_check(A)
-    if not (is_complex(B) or is_real(B)):
-        raise TypeError(f"The filter should be real or complex, got dtype {B.dtype}.")
+    check_product(A, B)
+    return A * B
+
+
+def check_product(A: torch.Tensor, B: torch.Tensor) -> None:
+    """Raise a clear error unless a complex signal ``A`` can be multiplied by filter ``B``
+    (on the same device, of the same precision)."""
+    check_filter_product(A, B, sys.modules[__name__])
     if A.device != B.device:
         raise TypeError(f"Input and filter must be on the same device: input on "
                         f"{A.device}, filter on {B.device}.")
-    try:
-        torch.broadcast_shapes(tuple(A.shape), tuple(B.shape))
-        compatible = tuple(A.shape[-2:]) == tuple(B.shape[-2:]) or B.ndim < 2
-    except (ValueError, RuntimeError):
-        compatible = False
-    if not compatible:
-        raise RuntimeError(f"The filters are not compatible for multiplication: "
-                           f"signal shape {tuple(A.shape)}, filter shape {tuple(B.shape)}.")
     if B.dtype != A.real.dtype and B.dtype != A.dtype:
         raise TypeError(f"Input and filter must be of the same precision: input "
                         f"{A.dtype}, filter {B.dtype}.")
-    return A * B
+
+
+class _PeriodizedProduct(torch.autograd.Function):
+    """``sum_blocks(A * B)`` with a blockwise adjoint: the gradient of each block of
+    ``A`` (and ``B``) is formed from the small gradient directly, never tiling it to
+    full size (3x faster than autograd's slice and broadcast backward)."""
+
+    @staticmethod
+    def forward(ctx: Any, A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
+        ctx.k, ctx.ndim = k, ndim
+        ctx.save_for_backward(A if ctx.needs_input_grad[1] else None, B)
+        ctx.A_shape = A.shape
+        return periodized_product_blocks(A, B, k, ndim)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple:
+        A, B = ctx.saved_tensors
+        grad_A = grad.new_empty(ctx.A_shape) if ctx.needs_input_grad[0] else None
+        grad_B = B.new_empty(B.shape) if ctx.needs_input_grad[1] else None
+        for index in block_indices(ctx.A_shape, ctx.k, ctx.ndim):
+            if grad_A is not None:
+                grad_A[index] = (grad * B[index].conj()).sum_to_size(grad_A[index].shape)
+            if grad_B is not None:
+                block = (grad * A[index].conj()).sum_to_size(grad_B[index].shape)
+                grad_B[index] = block if B.is_complex() else block.real
+        return grad_A, grad_B, None, None
+
+
+def periodized_product(A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
+    """``sum_blocks(A * B, k, ndim)`` computed block by block, with a blockwise backward."""
+    if k == 1:
+        return A * B
+    if torch.is_grad_enabled() and (A.requires_grad or B.requires_grad):
+        return _PeriodizedProduct.apply(A, B, k, ndim)
+    return periodized_product_blocks(A, B, k, ndim)
 
 
 def concatenate(arrays: Sequence[torch.Tensor], axis: int = -3) -> torch.Tensor:
@@ -125,42 +212,72 @@ def make_complex(real: torch.Tensor, imag: torch.Tensor = None) -> torch.Tensor:
 
 
 
-class Pad:
-    """Reflect padding of the last ``len(input_size)`` (1 to 3) dimensions.
+class _StackRealImag(torch.autograd.Function):
+    """(..., K, M, N) complex -> (..., 2K, M, N) real; its adjoint is one
+    ``torch.complex`` (autograd's own for ``.real``/``.imag`` fills zero tensors)."""
 
-    Parameters
-    ----------
-    pad_size : sequence of int
-        ``[before_0, after_0, before_1, after_1, ...]`` for each signal dimension.
-    input_size : sequence of int
-        Size of the signal dimensions before padding.
-    pre_pad : bool, optional
-        If True the input is already padded and is returned unchanged.
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return torch.view_as_real(x).movedim(-1, -4).reshape(
+            x.shape[:-3] + (2 * x.shape[-3],) + x.shape[-2:])
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        half = grad.shape[-3] // 2
+        return torch.complex(grad[..., :half, :, :], grad[..., half:, :, :])
+
+
+class _PackPairs(torch.autograd.Function):
+    """(..., 2K, M, N) -> (..., K, M, N): the first half plus i times the second half.
+
+    Its adjoint is one reshape of the real view (for real inputs) or one ``cat``
+    (complex inputs), instead of autograd's zero-filled slice gradients.
     """
 
-    def __init__(self, pad_size: Sequence[int], input_size: Sequence[int],
-                 pre_pad: bool = False) -> None:
-        self.pad_size = list(pad_size)
-        self.input_size = list(input_size)
-        self.pre_pad = pre_pad
-        ndim = len(self.input_size)
-        # torch.nn.functional.pad lists the last dimension first.
-        per_axis = [reflect_pad_steps(size, self.pad_size[2 * i], self.pad_size[2 * i + 1])
-                    for i, size in enumerate(self.input_size)]
-        self._steps = []
-        for step in range(max((len(s) for s in per_axis), default=0)):
-            widths = []
-            for axis in reversed(range(ndim)):
-                widths += list(per_axis[axis][step]) if step < len(per_axis[axis]) else [0, 0]
-            self._steps.append(tuple(widths))
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.input_is_complex = x.is_complex()
+        half = x.shape[-3] // 2
+        first, second = x[..., :half, :, :], x[..., half:, :, :]
+        return first + 1j * second if ctx.input_is_complex else torch.complex(first, second)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        if ctx.input_is_complex:
+            return torch.cat([grad, -1j * grad], dim=-3)
+        return _StackRealImag.forward(None, grad)
+
+
+def pack_pairs(x: torch.Tensor) -> torch.Tensor:
+    """Pair the maps of ``x`` (..., 2K, M, N) into K complex maps ``x[:K] + i x[K:]``.
+
+    Two real signals then share one complex FFT; :func:`stack_real_imag` undoes it.
+    """
+    return _PackPairs.apply(x)
+
+
+def stack_real_imag(x: torch.Tensor) -> torch.Tensor:
+    """Real parts then imaginary parts of ``x`` (..., K, M, N), as (..., 2K, M, N)."""
+    return _StackRealImag.apply(x)
+
+
+class Pad(ReflectPad):
+    __doc__ = ReflectPad.__doc__
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.pre_pad:
             return x
         ndim = len(self.input_size)
-        batch_shape = x.shape[:-ndim]
-        # reflect padding wants (batch, channel, *signal)
-        y = x.reshape((-1, 1) + tuple(x.shape[-ndim:]))
-        for widths in self._steps:
-            y = torch.nn.functional.pad(y, widths, mode="reflect")
-        return y.reshape(tuple(batch_shape) + tuple(y.shape[-ndim:]))
+        # torch.nn.functional.pad refuses pads as large as the axis (done in steps) and
+        # lists the last dimension first.
+        steps = [reflect_pad_steps(size, *width)
+                 for size, width in zip(self.input_size, self.widths)]
+        y = x.reshape((-1, 1) + tuple(x.shape[-ndim:]))  # (batch, channel, *signal)
+        for step in range(max((len(s) for s in steps), default=0)):
+            widths = []
+            for axis_steps in reversed(steps):
+                widths += axis_steps[step] if step < len(axis_steps) else (0, 0)
+            y = torch.nn.functional.pad(y, tuple(widths), mode="reflect")
+        return y.reshape(tuple(x.shape[:-ndim]) + tuple(y.shape[-ndim:]))

@@ -67,8 +67,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     pad, unpad : callable
         Padding to the filters' size and the crop of one coarse sample per border.
     backend : FourierBackend
-        The primitives (``fft``, ``ifft``, ``cdgmm``, ``modulus``, ``periodize``,
-        ``make_complex``, ``join``, ``reshape``).
+        The primitives (``fft``, ``ifft``, ``modulus``, ``periodized_product``,
+        ``make_complex``, ``pack_pairs``, ``stack_real_imag``, ``join``, ``reshape``).
     J, L, max_order : int
         Number of scales, of orientations, and the highest order (1 or 2).
     phi : sequence of arrays
@@ -98,33 +98,30 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     def pack(maps: Any) -> Any:
         """Pair real maps (or spectra of real maps) along axis -3 as ``a + i b``:
         the first half with the second half; an odd last one stays alone."""
-        half = maps.shape[-3] // 2
-        first, second = maps[..., :half, :, :], maps[..., half:2 * half, :, :]
-        if backend.is_complex(maps):
-            packed = first + 1j * second
-            rest = maps[..., 2 * half:, :, :]
-        else:
-            packed = backend.make_complex(first, second)
-            rest = backend.make_complex(maps[..., 2 * half:, :, :])
-        return backend.join([packed, rest], axis=-3) if maps.shape[-3] % 2 else packed
+        if maps.shape[-3] % 2 == 0:
+            return backend.pack_pairs(maps)
+        last = maps[..., -1:, :, :]
+        return backend.join([backend.pack_pairs(maps[..., :-1, :, :]), last if backend.is_complex(
+            last) else backend.make_complex(last)], axis=-3)
 
     def unpack(packed: Any, count: int) -> Any:
         """The ``count`` real maps held by :func:`pack`'s output."""
         half = count // 2
-        parts = [packed[..., :half, :, :].real, packed[..., :half, :, :].imag]
-        if count % 2:
-            parts.append(packed[..., half:, :, :].real)
-        return backend.join(parts, axis=-3)
+        if count % 2 == 0:
+            return backend.stack_real_imag(packed)
+        return backend.join([backend.stack_real_imag(packed[..., :half, :, :]),
+                             packed[..., half:, :, :].real], axis=-3)
 
     def lowpass(U_hat: Any, j: int, count: int) -> Any:
         """Low-pass the packed spectra ``U_hat`` (resolution ``j``), sample at 2**J."""
-        S_hat = backend.periodize(backend.cdgmm(U_hat, phi[j]), 2 ** (J - j))
+        S_hat = backend.periodized_product(U_hat, phi[j], 2 ** (J - j))
         return unpad(unpack(backend.ifft(S_hat), count))
 
     def wavelet_modulus(U_hat: Any, j_in: int, j: int) -> Any:
         """|U * psi_{j, theta}| for every theta, at resolution ``j`` (real maps)."""
-        W_hat = backend.cdgmm(U_hat[..., None, :, :], psi[j][j_in])
-        return backend.modulus(backend.ifft(backend.periodize(W_hat, 2 ** (j - j_in))))
+        W_hat = backend.periodized_product(U_hat[..., None, :, :], psi[j][j_in],
+                                           2 ** (j - j_in))
+        return backend.modulus(backend.ifft(W_hat))
 
     def flatten(block: Any) -> Any:
         shape = tuple(block.shape)
@@ -140,7 +137,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
             first.append(lowpass(backend.fft(pack(U_1)), j1, L))
             continue
         U_1 = backend.fft(backend.make_complex(U_1))
-        S_1_hat = backend.periodize(backend.cdgmm(U_1, phi[j1]), 2 ** (J - j1))
+        S_1_hat = backend.periodized_product(U_1, phi[j1], 2 ** (J - j1))
         first.append(unpad(unpack(backend.ifft(pack(S_1_hat)), L)))
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
         theta_chunk = max(1, WORKING_SET_BYTES // (
