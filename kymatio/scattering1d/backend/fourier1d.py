@@ -5,7 +5,9 @@ last axis whose padding and cropping take explicit amounts, as in Kymatio 0.3.0'
 backends: ``pad(x, pad_left, pad_right)`` and ``unpad(x, i0, i1)``.
 """
 import importlib
-from typing import Any
+from typing import Any, Sequence, Tuple
+
+import numpy as np
 
 from ...backend.fourier import FourierBackend
 
@@ -66,6 +68,117 @@ class FourierBackend1D(FourierBackend):
             import torch
             return torch.view_as_complex(torch.view_as_real(A) * B[..., None])
         return A * B
+
+    # -- primitives of the block-sparse core (see ..core.prepared_filters) --------
+    def spectrum(self, x: Any, half: bool = False) -> Any:
+        """FFT of real signals along the last axis: the whole spectrum (``n`` bins), or
+        with ``half`` only the bins ``0 .. n // 2`` (a real FFT, about half the work)."""
+        self._base.real_check(x)
+        if self.name == "torch":
+            import torch
+            return torch.fft.rfft(x) if half else torch.fft.fft(x)
+        import scipy.fft
+        return scipy.fft.rfft(x) if half else scipy.fft.fft(x)
+
+    def irfft_length(self, x: Any, n: int) -> Any:
+        """Real signals of length ``n`` whose half spectrum (``n // 2 + 1`` bins) is
+        ``x``, a Hermitian spectrum's non-negative frequencies."""
+        self._base.complex_check(x)
+        if self.name == "torch":
+            import torch
+            return torch.fft.irfft(x, n=n)
+        import scipy.fft
+        return scipy.fft.irfft(x, n=n)
+
+    def conj_flip(self, x: Any) -> Any:
+        """Complex conjugate of ``x`` reversed along the last axis."""
+        if self.name == "torch":
+            return x.flip(-1).conj()
+        return np.conj(x[..., ::-1])
+
+    def negate_frequencies(self, f: Any) -> Any:
+        """``f(-w)``: the bins ``(-i) mod n`` of the last axis."""
+        if self.name == "torch":
+            import torch
+            return torch.roll(f.flip(-1), 1, -1)
+        return np.roll(f[..., ::-1], 1, -1)
+
+    def fold(self, x: Any, k: int) -> Any:
+        """Sum of the ``k`` consecutive blocks of the last axis (periodisation).
+
+        Adds block slices without autograd (fastest on CPU); with autograd the sum of a
+        reshaped view, whose backward is a broadcast instead of ``k`` zero-filled
+        copies.
+        """
+        if k == 1:
+            return x
+        size = x.shape[-1] // k
+        if self.name == "torch" and x.requires_grad:
+            return x.reshape(tuple(x.shape[:-1]) + (k, size)).sum(-2)
+        out = x[..., :size] + x[..., size:2 * size]
+        for b in range(2, k):
+            out += x[..., b * size:(b + 1) * size]
+        return out
+
+    def sliced_product(self, X: Any, f: Any, pieces: Sequence[Tuple[int, int, bool]],
+                       length: int) -> Any:
+        """Products of spectra with a filter over a few windows, folded and summed.
+
+        ``sum_i t_i(fold(X[..., w_i] * f[..., w_i], count_i))`` with windows
+        ``w_i = start_i .. start_i + count_i * length``, ``t_i`` the identity or, for a
+        ``mirrored`` piece, :meth:`conj_flip`. ``X`` and ``f`` broadcast; the result has
+        ``length`` bins. With torch autograd, the backward allocates one gradient.
+
+        Parameters
+        ----------
+        X : array, complex, shape (..., n)
+        f : array, complex, shape (..., n)
+        pieces : sequence of (start, count, mirrored)
+        length : int
+        """
+        if self.name == "torch" and (self.requires_grad(X) or self.requires_grad(f)):
+            import torch
+            if torch.is_grad_enabled():
+                from .torch_autograd import SlicedProduct
+                return SlicedProduct.apply(X, f, tuple(pieces), length, self._sliced_product)
+        return self._sliced_product(X, f, pieces, length)
+
+    def _sliced_product(self, X: Any, f: Any, pieces: Sequence[Tuple[int, int, bool]],
+                        length: int) -> Any:
+        out = None
+        for start, count, mirrored in pieces:
+            window = (Ellipsis, slice(start, start + count * length))
+            term = self.fold(X[window] * f[window], count)
+            if mirrored:
+                term = self.conj_flip(term)
+            out = term if out is None else out + term
+        return out
+
+    def checkpoint(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)``; with torch autograd only ``args`` are kept for the backward,
+        which recomputes ``fn`` (less memory, some more time)."""
+        if self.name == "torch":
+            from .torch_autograd import checkpoint
+            return checkpoint(fn, *args)
+        return fn(*args)
+
+    def complex_filter(self, f: Any) -> Any:
+        """A real filter cast to the complex dtype of its precision (both libraries
+        multiply complex by complex faster than complex by real: no cast on the fly)."""
+        if self.name == "torch":
+            import torch
+            return f.to(torch.promote_types(f.dtype, torch.complex64))
+        return f.astype(np.result_type(f.dtype, np.complex64))
+
+    def nonzero(self, f: Any) -> np.ndarray:
+        """Where ``f`` is nonzero, as a NumPy boolean array (for planning only)."""
+        if self.name == "torch":
+            return (f.detach() != 0).cpu().numpy()
+        return np.asarray(f) != 0
+
+    def requires_grad(self, x: Any) -> bool:
+        """Whether autograd tracks ``x`` (always False for NumPy arrays)."""
+        return bool(getattr(x, "requires_grad", False))
 
     def subsample_fourier(self, x: Any, k: int) -> Any:
         """Spectrum of the signal subsampled by ``k`` (``x`` itself when ``k == 1``)."""

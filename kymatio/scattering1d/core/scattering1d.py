@@ -8,6 +8,9 @@ depends only on the filters' scales and the options, so frontends build it once.
 """
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from .prepared_filters import Periodized, PreparedFilters, lowpass, periodized_product, \
+    prepare_filters
+
 __all__ = ["scattering1d", "scattering1d_blocks", "ScatteringPlan", "plan_scattering1d"]
 
 
@@ -33,6 +36,11 @@ class ScatteringPlan(NamedTuple):
     average: bool
     first: List[Tuple[int, int, int]]
     second: List[Tuple[int, int, List[int], List[int], List[int]]]
+
+
+# Target size of one product (see scattering1d_blocks), counting complex128 elements.
+WORKING_SET_BYTES = 2 ** 23
+_COMPLEX_BYTES = 16
 
 
 def plan_scattering1d(j1s: Sequence[int], j2s: Sequence[int],
@@ -90,6 +98,9 @@ def plan_scattering1d(j1s: Sequence[int], j2s: Sequence[int],
 def _take(x: Any, indices: List[int], axis: int) -> Any:
     """``x`` restricted to ``indices`` along ``axis`` (0 or 1); a view for a range."""
     start = indices[0]
+    if start == 0 and len(indices) == x.shape[axis] and \
+            list(indices) == list(range(len(indices))):
+        return x  # the whole axis: no slice (whose backward would allocate a copy)
     if list(indices) == list(range(start, start + len(indices))):
         index = slice(start, start + len(indices))
     else:
@@ -97,11 +108,23 @@ def _take(x: Any, indices: List[int], axis: int) -> Any:
     return x[index] if axis == 0 else x[:, index]
 
 
+def _signal_chunk(plan: ScatteringPlan, filters: PreparedFilters, n: int) -> int:
+    """Signals per piece so that the largest product stays within WORKING_SET_BYTES."""
+    widest = max([p.filters.shape[0] for p in filters.first + filters.second] + [1])
+    return max(1, WORKING_SET_BYTES // (widest * n * _COMPLEX_BYTES))
+
+
 def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
                         psi2: Sequence[Optional[Any]], plan: ScatteringPlan,
                         pad_left: int, pad_right: int, ind_start: Dict[int, int],
-                        ind_end: Dict[int, int]) -> List[Tuple[Any, List[int]]]:
+                        ind_end: Dict[int, int],
+                        filters: Optional[PreparedFilters] = None
+                        ) -> List[Tuple[Any, List[int]]]:
     """Scattering coefficients of a batch of signals, as blocks of equal length.
+
+    The batch is processed in pieces whose largest product holds about
+    ``WORKING_SET_BYTES`` (the products, FFTs and moduli are memory-bound: operands
+    that stay in the CPU caches are several times faster).
 
     Parameters
     ----------
@@ -120,6 +143,8 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
     ind_start, ind_end : dict
         Crop of the signal at each level (see
         :func:`kymatio.scattering1d.utils.compute_border_indices`).
+    filters : PreparedFilters, optional
+        ``prepare_filters(backend, phi, psi1, psi2, plan)``, if already computed.
 
     Returns
     -------
@@ -128,35 +153,55 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
         coefficients (0 for order 0, then first order, then second order by
         ``(n1, n2)``).
     """
-    log2_T, oversampling, average = plan.log2_T, plan.oversampling, plan.average
-    cdgmm, modulus, rfft = backend.cdgmm, backend.modulus, backend.rfft
+    if filters is None:
+        filters = prepare_filters(backend, phi, psi1, psi2, plan)
+    chunk = _signal_chunk(plan, filters, psi1.shape[-1])
+    if x.shape[0] > chunk:
+        pieces = [_cascade(x[i:i + chunk], backend, filters, plan, pad_left, pad_right,
+                           ind_start, ind_end) for i in range(0, x.shape[0], chunk)]
+        return [(backend.join([piece[i][0] for piece in pieces], axis=0), positions)
+                for i, (_, positions) in enumerate(pieces[0])]
+    return _cascade(x, backend, filters, plan, pad_left, pad_right, ind_start, ind_end)
 
-    def lowpass(U_hat: Any, k: int) -> Any:
-        k_T = max(log2_T - k - oversampling, 0)
-        S = backend.irfft(backend.subsample_fourier(cdgmm(U_hat, phi[k]), 2 ** k_T))
-        return backend.unpad(S, ind_start[k + k_T], ind_end[k + k_T])
 
-    def wavelet_modulus(U_hat: Any, filters: Any, k: int) -> Any:
-        W_hat = backend.subsample_fourier(cdgmm(U_hat, filters), 2 ** k)
-        return modulus(backend.ifft(W_hat))
+def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPlan,
+             pad_left: int, pad_right: int, ind_start: Dict[int, int],
+             ind_end: Dict[int, int]) -> List[Tuple[Any, List[int]]]:
+    """:func:`scattering1d_blocks` on one piece of the batch."""
+    average = plan.average
 
-    U_0 = rfft(backend.pad(x, pad_left, pad_right))
-    S_0 = lowpass(U_0, 0) if average else x
+    def averaged(U_hat: Any, k: int) -> Any:
+        f = filters.lowpass[k]
+        k_T = f.k.bit_length() - 1
+        return backend.unpad(lowpass(backend, U_hat, f), ind_start[k + k_T],
+                             ind_end[k + k_T])
+
+    def wavelet_modulus(U_hat: Any, p: Periodized) -> Any:
+        return backend.modulus(backend.ifft(periodized_product(backend, U_hat, p)))
+
+    U_0 = backend.spectrum(backend.pad(x, pad_left, pad_right))
+    S_0 = averaged(U_0, 0) if average else x
     blocks = [(S_0[:, None], [0])]
-    U_1_hats = []
-    for k1, start, stop in plan.first:
-        U_1 = wavelet_modulus(U_0[:, None], psi1[start:stop], k1)      # (B, F, N / 2**k1)
-        U_1_hat = rfft(U_1) if average or plan.second else None
-        U_1_hats.append(U_1_hat)
-        S_1 = lowpass(U_1_hat, k1) if average else backend.unpad(U_1, ind_start[k1],
-                                                                   ind_end[k1])
+    children: Dict[int, List[Tuple[Periodized, Tuple]]] = {}
+    for p, path_group in zip(filters.second, plan.second):
+        children.setdefault(path_group[0], []).append((p, path_group))
+    for group, (k1, start, stop) in enumerate(plan.first):
+        # Under autograd only U_0 is kept for this step's backward (recomputed), not
+        # the complex wavelet coefficients: the largest tensors of the cascade.
+        U_1 = backend.checkpoint(wavelet_modulus, U_0[:, None],
+                                 filters.first[group])                 # (B, F, N / 2**k1)
+        U_1_hat = None
+        if group in children or average:
+            U_1_hat = backend.spectrum(U_1, half=group not in children)
+        S_1 = averaged(U_1_hat, k1) if average else backend.unpad(
+            U_1, ind_start[k1], ind_end[k1])
         blocks.append((S_1, list(range(1 + start, 1 + stop))))
-    for group, k2, rows, cols, positions in plan.second:
-        k1 = plan.first[group][0]
-        U_2 = wavelet_modulus(_take(U_1_hats[group], rows, 1), _take(psi2[k1], cols, 0), k2)
-        S_2 = lowpass(rfft(U_2), k1 + k2) if average else backend.unpad(
-            U_2, ind_start[k1 + k2], ind_end[k1 + k2])
-        blocks.append((S_2, positions))
+        # The second order follows at once, so one group's U_1_hat is alive at a time.
+        for p, (_, k2, rows, _, positions) in children.get(group, []):
+            U_2 = wavelet_modulus(_take(U_1_hat, rows, 1), p)
+            S_2 = averaged(backend.spectrum(U_2, half=True), k1 + k2) if average else \
+                backend.unpad(U_2, ind_start[k1 + k2], ind_end[k1 + k2])
+            blocks.append((S_2, positions))
     return blocks
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from ...backend import numpy_backend as _numpy_library
 from ...frontend.base_frontend import ScatteringBase
 from ..backend.fourier1d import FourierBackend1D
+from ..core.prepared_filters import PreparedFilters, prepare_filters
 from ..core.scattering1d import ScatteringPlan, plan_scattering1d, scattering1d_blocks, \
     stack_filters
 from ..filter_bank import compute_temporal_support, gauss_1d, scattering_filter_factory
@@ -247,14 +248,38 @@ class ScatteringBase1D(ScatteringBase):
                                                  self.log2_T, *key)
         return self._plans[key]
 
+    def _cache_token(self) -> Tuple:
+        """What, besides the filters themselves, prepared filters depend on."""
+        return ()
+
+    def _prepared_filters(self, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any],
+                          plan: ScatteringPlan) -> PreparedFilters:
+        """:func:`prepare_filters` for these filters, cached while they are unchanged
+        (same objects, same in-place version) and do not require grad."""
+        arrays = [*phi, psi1, *psi2]
+        if any(self.backend.requires_grad(a) for a in arrays):
+            return prepare_filters(self.backend, phi, psi1, psi2, plan)
+        options = (plan.log2_T, plan.oversampling, plan.average, len(plan.second))
+        key = (self._cache_token(), tuple((id(a), getattr(a, "_version", 0))
+                                          for a in arrays))
+        cache = self.__dict__.setdefault("_prepared_cache", {})
+        entry = cache.get(options)
+        if entry is None or entry[0] != key:
+            # The arrays are kept alive with the entry, so their ids cannot be reused.
+            entry = cache[options] = (key, arrays,
+                                      prepare_filters(self.backend, phi, psi1, psi2, plan))
+        return entry[2]
+
     def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any]) -> Any:
         """Run the core on ``x`` (..., N) and lay the output out as ``out_type``."""
         self._check_runtime_args()
         backend = self.backend
         batch_shape = tuple(x.shape[:-1])
+        plan = self._plan()
         blocks = scattering1d_blocks(backend.reshape(x, (-1, x.shape[-1])), backend, phi,
-                                     psi1, psi2, self._plan(), self.pad_left,
-                                     self.pad_right, self.ind_start, self.ind_end)
+                                     psi1, psi2, plan, self.pad_left, self.pad_right,
+                                     self.ind_start, self.ind_end,
+                                     self._prepared_filters(phi, psi1, psi2, plan))
         positions = [p for _, block_positions in blocks for p in block_positions]
         if self.out_type == "array":
             S = backend.join([block for block, _ in blocks], axis=1)

@@ -45,6 +45,10 @@ class ScatteringTorch1D(ScatteringTorch, ScatteringBase1D):
         psi2 = [filters[f"psi2_r{k}"] for k in range(len(self._psi2))]
         return self._scatter(x, phi, filters["psi1"], psi2)
 
+    def _cache_token(self) -> tuple:
+        # Tensors made in inference mode cannot be used where autograd records.
+        return (torch.is_inference_mode_enabled(),)
+
     def extra_repr(self) -> str:
         return (f"J={self.J}, shape={self.shape}, Q={self.Q}, T={self.T}, "
                 f"max_order={self.max_order}, average={self.average}, "
