@@ -1,6 +1,25 @@
 """PyTorch-specific part of the scattering frontends: an ``nn.Module`` base that owns
-filter registration."""
-from typing import Any, Dict
+filter registration, fixed or learnable.
+
+Learnable filters
+-----------------
+A transform stores a few named tensors (its *filter state*: Fourier filters, or the
+parameters they are built from). Each is registered on the module either as a buffer
+(``learnable=False``: no gradient, not in ``.parameters()``, ignored by optimizers) or as
+an ``nn.Parameter`` (``learnable=True``); both kinds appear in ``state_dict()`` under the
+same name, so a checkpoint saved in one mode loads in the other, and
+:meth:`ScatteringTorch.set_learnable` switches the kind at run time, keeping values,
+dtype and device.
+
+What the core consumes may be *derived* from the state (a subclass overrides
+:meth:`ScatteringTorch._derive_filters`; the default is the identity), e.g. the
+periodised lower-resolution copies of a filter. When no stored tensor needs a gradient,
+the derived filters are computed once and cached; the cache follows ``.to()`` /
+``.double()`` and is rebuilt when a stored tensor is replaced or modified in place
+(``load_state_dict``, an optimizer step, a manual edit). When gradients are needed they
+are derived at every call, differentiably.
+"""
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -10,36 +29,157 @@ from .base_frontend import ScatteringBase
 
 __all__ = ["ScatteringTorch"]
 
+Filters = Dict[str, torch.Tensor]
+
 
 class ScatteringTorch(nn.Module, ScatteringBase):
     """Base of the PyTorch frontends.
 
-    Filters are registered as buffers named after their role, so ``.to(device)``,
-    ``.double()`` and ``state_dict()`` handle them like any module state.
+    Parameters
+    ----------
+    learnable : bool, optional
+        Register the filter state as ``nn.Parameter`` (True) or as buffers (False,
+        default).
     """
 
     frontend_name = "torch"
 
-    def __init__(self) -> None:
+    def __init__(self, learnable: bool = False) -> None:
         super().__init__()
-        self._filter_names: list = []
+        self._filter_names: List[str] = []
+        self.learnable = bool(learnable)
+        self._filter_cache: Optional[Filters] = None
+        self._cache_sources: Tuple[Tuple[torch.Tensor, int], ...] = ()
 
-    def register_filters(self, filters: Dict[str, np.ndarray]) -> None:
-        """Register NumPy filters as float32 buffers, keeping their order.
+    # ------------------------------------------------------------------ registration
+
+    def register_filters(self, filters: Mapping[str, Union[np.ndarray, torch.Tensor]]
+                         ) -> None:
+        """Register filter state tensors, keeping their order.
+
+        Each is a buffer or an ``nn.Parameter`` according to :attr:`learnable`.
 
         Parameters
         ----------
-        filters : dict of str to ndarray
-            Filter name (a valid attribute name) to real filter values.
+        filters : mapping of str to ndarray or Tensor
+            Name (a valid attribute name) to real values; NumPy arrays become float32
+            tensors, tensors are registered as they are.
         """
         for name, values in filters.items():
-            self.register_buffer(name, torch.from_numpy(np.ascontiguousarray(values))
-                                 .to(torch.float32))
-            self._filter_names.append(name)
+            if isinstance(values, np.ndarray):
+                values = torch.from_numpy(np.ascontiguousarray(values)).to(torch.float32)
+            self._register_filter(name, values, self.learnable)
+            if name not in self._filter_names:
+                self._filter_names.append(name)
+        self._filter_cache = None
 
-    def filter_tensors(self) -> Dict[str, torch.Tensor]:
-        """The registered filters by name, on the module's device and dtype."""
+    def _register_filter(self, name: str, tensor: torch.Tensor, learnable: bool) -> None:
+        self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
+        if learnable:
+            self.register_parameter(name, nn.Parameter(tensor.detach()))
+        else:
+            self.register_buffer(name, tensor.detach())
+
+    def set_learnable(self, learnable: bool = True) -> "ScatteringTorch":
+        """Register the filter state as parameters (True) or buffers (False).
+
+        Values, dtype and device are kept (the new tensors share memory with the old
+        ones); ``state_dict()`` keys do not change. Optimizers built before the switch
+        still refer to the old parameter objects: build them again after switching.
+
+        Parameters
+        ----------
+        learnable : bool, optional
+            The new mode (default True).
+
+        Returns
+        -------
+        ScatteringTorch
+            ``self``, for chaining.
+        """
+        for name in self._filter_names:
+            self._register_filter(name, getattr(self, name), learnable)
+        self.learnable = bool(learnable)
+        self._filter_cache = None
+        return self
+
+    def filter_parameters(self) -> Iterator[Tuple[str, nn.Parameter]]:
+        """The learnable filter parameters with their names.
+
+        Empty when the transform is fixed. Like ``named_parameters()``, it can be given
+        to a torch optimizer, or as ``[p for _, p in S.filter_parameters()]`` to a
+        parameter group with its own learning rate.
+
+        Yields
+        ------
+        (str, Parameter)
+        """
+        for name in self._filter_names:
+            if name in self._parameters:
+                yield name, self._parameters[name]
+
+    def filter_state(self) -> Filters:
+        """The stored filter tensors (buffers or parameters) by name."""
         return {name: getattr(self, name) for name in self._filter_names}
+
+    # ------------------------------------------------------------------ derived filters
+
+    def _derive_filters(self, state: Filters) -> Filters:
+        """The filters the core consumes, computed from the stored state.
+
+        Override in a transform whose stored state is not what its core uses; the
+        computation must be differentiable torch code. The default is the identity.
+        """
+        return state
+
+    def filter_tensors(self) -> Filters:
+        """The filters the core consumes, by name, on the module's device and dtype.
+
+        Derived at each call (differentiably) when a stored tensor requires a gradient
+        and autograd is enabled; otherwise taken from a cache.
+        """
+        state = self.filter_state()
+        if torch.is_grad_enabled() and any(t.requires_grad for t in state.values()):
+            return self._derive_filters(state)
+        return self._cached_filters(state)
+
+    def _build_filter_cache(self) -> None:
+        """Derive the filters now (in the current dtype) and cache them; call at the end
+        of a constructor so that a later ``.double()`` casts the single-precision
+        filters, as Kymatio does, instead of deriving them again in double precision."""
+        self._cached_filters(self.filter_state())
+
+    @torch.compiler.disable
+    def _cached_filters(self, state: Filters) -> Filters:
+        if self._filter_cache is None or not self._cache_matches(state):
+            with torch.no_grad():
+                self._filter_cache = dict(self._derive_filters(state))
+            self._cache_sources = tuple((t, t._version) for t in state.values())
+        return self._filter_cache
+
+    def _cache_matches(self, state: Filters) -> bool:
+        return len(state) == len(self._cache_sources) and all(
+            t is source and t._version == version
+            for t, (source, version) in zip(state.values(), self._cache_sources))
+
+    def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor],
+               recurse: bool = True) -> "ScatteringTorch":
+        # Convert a valid cache along with the state (a cast of the cached values, as
+        # for buffers) rather than deriving it again in the new dtype.
+        cache, old_state = self._filter_cache, self.filter_state()
+        valid = cache is not None and self._cache_matches(old_state)
+        super()._apply(fn, recurse)
+        self._filter_cache, self._cache_sources = None, ()
+        if valid:
+            new_state = self.filter_state()
+            renamed = {id(t): new_state[name] for name, t in old_state.items()}
+            self._filter_cache = {key: renamed[id(t)] if id(t) in renamed else fn(t)
+                                  for key, t in cache.items()}
+            self._cache_sources = tuple((t, t._version) for t in new_state.values())
+        return self
+
+    # ------------------------------------------------------------------ calling
 
     def _check_tensor(self, x: Any) -> None:
         if not isinstance(x, torch.Tensor):

@@ -8,13 +8,14 @@ Filters are computed in single precision (complex64 accumulation, float32 Fourie
 filters) on purpose: Kymatio 0.3.0 does the same, and reproducing its rounding makes the
 float64 transforms agree with it to ~1e-12 instead of ~1e-7.
 """
-from typing import Dict, List
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 from scipy.fft import fft2
 
-__all__ = ["filter_bank", "gabor_2d", "morlet_2d", "periodize_filter_fft",
-           "wavelet_parameters"]
+__all__ = ["filter_bank", "fourier_filters", "gabor_2d", "morlet_2d",
+           "periodize_filter_fft", "periodization_masks", "psi_levels",
+           "wavelet_parameters", "lowpass_parameters"]
 
 # Kymatio 0.3.0 normalises Gabor filters with this truncated value of pi. Using np.pi
 # would rescale every coefficient by 3e-5 and break drop-in equality.
@@ -114,37 +115,74 @@ def morlet_2d(M: int, N: int, sigma: float, theta: float, xi: float,
     return wave - (np.sum(wave) / np.sum(envelope)) * envelope
 
 
-def periodize_filter_fft(x: np.ndarray, res: int) -> np.ndarray:
+def periodize_filter_fft(x: Any, res: int) -> Any:
     """Fourier filter for a signal subsampled by ``2**res``.
 
     Frequencies above the new Nyquist band are zeroed and the spectrum is folded
-    (aliased) onto a grid ``2**res`` times smaller along each of the last two axes.
+    (aliased) onto a grid ``2**res`` times smaller along each of the last two axes. The
+    map is linear and uses only multiplication and slicing, so it also accepts torch
+    tensors (and is then differentiable).
 
     Parameters
     ----------
-    x : ndarray, shape (..., M, N)
+    x : ndarray or Tensor, shape (..., M, N)
         Fourier-domain filter(s); M and N divisible by ``2**res``.
     res : int
         Resolution level (0 returns a copy).
 
     Returns
     -------
-    ndarray, shape (..., M // 2**res, N // 2**res)
+    ndarray or Tensor, shape (..., M // 2**res, N // 2**res)
     """
     M, N = x.shape[-2:]
     factor = 2 ** res
     m, n = M // factor, N // factor
-    mask = np.ones(x.shape[-2:], np.float32)
-    start_x, start_y = int(M * 2 ** (-res - 1)), int(N * 2 ** (-res - 1))
-    mask[start_x:start_x + int(M * (1 - 2 ** (-res))), :] = 0
-    mask[:, start_y:start_y + int(N * (1 - 2 ** (-res)))] = 0
-    x = x * mask
-    # Folding block by block (not reshape+sum) keeps the summation order of upstream.
-    folded = np.zeros(x.shape[:-2] + (m, n), x.dtype)
+    rows, cols = periodization_masks(x, res)
+    x = x * rows[:, None] * cols
+    # Folding block by block, row-major (not reshape+sum), keeps upstream's summation
+    # order, so float32 results are bitwise identical to Kymatio 0.3.0's.
+    folded = x[..., :m, :n]
     for i in range(factor):
         for k in range(factor):
-            folded += x[..., i * m:(i + 1) * m, k * n:(k + 1) * n]
+            if i or k:
+                folded = folded + x[..., i * m:(i + 1) * m, k * n:(k + 1) * n]
     return folded
+
+
+def periodization_masks(x: Any, res: int) -> Tuple[Any, Any]:
+    """The band kept by :func:`periodize_filter_fft` along rows and along columns.
+
+    The 2D mask of Kymatio 0.3.0 is separable: multiplying by the row mask, then by the
+    column mask, gives the same products (by 0 or 1, exact).
+
+    Parameters
+    ----------
+    x : ndarray or Tensor, shape (..., M, N)
+        The filter(s); the masks are float32 NumPy arrays for an array, tensors of
+        ``x``'s dtype and device for a tensor.
+    res : int
+        Resolution level.
+
+    Returns
+    -------
+    rows, cols : 1D arrays or tensors of 0 and 1, of lengths M and N
+    """
+    M, N = x.shape[-2:]
+    if isinstance(x, np.ndarray):
+        rows, cols = np.ones(M, np.float32), np.ones(N, np.float32)
+    else:
+        rows, cols = x.new_ones(M), x.new_ones(N)
+    start_x, start_y = int(M * 2 ** (-res - 1)), int(N * 2 ** (-res - 1))
+    rows[start_x:start_x + int(M * (1 - 2 ** (-res)))] = 0
+    cols[start_y:start_y + int(N * (1 - 2 ** (-res)))] = 0
+    return rows, cols
+
+
+def psi_levels(j: int, J: int) -> int:
+    """Number of resolutions ``r`` at which the wavelets of scale ``j`` are used
+    (``r`` in ``range(psi_levels(j, J))``): the inputs of scale ``j`` are at
+    resolutions ``0 .. j``, and the last scale is only needed at resolution 0."""
+    return min(j + 1, max(J - 1, 1))
 
 
 def wavelet_parameters(j: int, theta: int, L: int) -> Dict[str, float]:
@@ -181,6 +219,26 @@ def _fourier(spatial: np.ndarray) -> np.ndarray:
     return np.real(fft2(spatial))
 
 
+def fourier_filters(M: int, N: int, J: int, L: int = 8) -> Dict[str, np.ndarray]:
+    """The Fourier filters at full resolution (before any periodisation).
+
+    Parameters
+    ----------
+    M, N, J, L : int
+        Signal size, number of scales and of orientations, as in :func:`filter_bank`.
+
+    Returns
+    -------
+    dict
+        ``'phi'``: float32 array ``(M, N)``; ``'psi'``: float32 array ``(J, L, M, N)``,
+        the wavelet of scale ``j`` and orientation index ``theta`` at ``[j, theta]``.
+    """
+    psi = np.stack([_fourier(morlet_2d(M, N, **wavelet_parameters(j, theta, L)))
+                    for j in range(J) for theta in range(L)])
+    phi = _fourier(gabor_2d(M, N, **lowpass_parameters(J)))
+    return {"phi": phi, "psi": psi.reshape((J, L, M, N))}
+
+
 def filter_bank(M: int, N: int, J: int, L: int = 8) -> Dict[str, object]:
     """Fourier-domain Morlet filter bank of the 2D scattering transform.
 
@@ -202,14 +260,11 @@ def filter_bank(M: int, N: int, J: int, L: int = 8) -> Dict[str, object]:
         ``range(min(j + 1, max(J - 1, 1)))``; ``'phi'``: dict ``{'j': J, 'levels'}``
         with the low-pass filter at resolutions ``0 .. J-1``.
     """
-    psi: List[Dict[str, object]] = []
-    for j in range(J):
-        for theta in range(L):
-            params = wavelet_parameters(j, theta, L)
-            fourier = _fourier(morlet_2d(M, N, **params))
-            n_levels = min(j + 1, max(J - 1, 1))
-            psi.append({"j": j, "theta": theta,
-                        "levels": [periodize_filter_fft(fourier, r) for r in range(n_levels)]})
-    phi_fourier = _fourier(gabor_2d(M, N, **lowpass_parameters(J)))
-    phi = {"j": J, "levels": [periodize_filter_fft(phi_fourier, r) for r in range(J)]}
+    full = fourier_filters(M, N, J, L)
+    psi: List[Dict[str, object]] = [
+        {"j": j, "theta": theta,
+         "levels": [periodize_filter_fft(full["psi"][j, theta], r)
+                    for r in range(psi_levels(j, J))]}
+        for j in range(J) for theta in range(L)]
+    phi = {"j": J, "levels": [periodize_filter_fft(full["phi"], r) for r in range(J)]}
     return {"phi": phi, "psi": psi}

@@ -1,28 +1,82 @@
-"""PyTorch frontend of the 2D scattering transform."""
-from typing import Any
+"""PyTorch frontend of the 2D scattering transform, with fixed or learnable filters."""
+from typing import Any, Dict, Sequence
 
 import torch
 
 from ...frontend.torch_frontend import ScatteringTorch
+from ..filter_bank import fourier_filters, psi_levels
+from ..torch_filter_bank import morlet_fourier, morlet_parameters, periodize_filter
 from .base_frontend import ScatteringBase2D
 
 __all__ = ["ScatteringTorch2D"]
 
+PARAMETRIZATIONS = ("filters", "morlet")
+
+_TORCH_PARAMETERS = """
+    learnable : bool, optional
+        If True the filter state is a set of ``nn.Parameter`` (gradients flow to it);
+        if False (default) it is a set of buffers and the transform is Kymatio's.
+        Switch later with :meth:`set_learnable`; ``state_dict()`` keys are the same.
+    parametrization : str, optional
+        What the filter state is. ``'filters'`` (default): the Fourier filters at full
+        resolution, ``phi_r0`` ``(M', N')`` and ``psi_r0`` ``(J, L, M', N')`` (``M', N'`` the
+        padded size); their lower-resolution copies are derived (periodised) at each
+        call. ``'morlet'``: the Morlet parameters of every wavelet, ``psi_sigma``,
+        ``psi_xi``, ``psi_theta``, ``psi_slant`` (shape ``(J, L)``), and the width
+        ``phi_sigma`` of the low-pass filter; the filters are rebuilt from them at each
+        call (:func:`kymatio.scattering2d.torch_filter_bank.morlet_fourier`).
+"""
+
 
 class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
-    __doc__ = ScatteringBase2D.__doc__
+    __doc__ = ScatteringBase2D.__doc__.rstrip() + "\n" + _TORCH_PARAMETERS
 
-    def __init__(self, J: int, shape, L: int = 8, max_order: int = 2, pre_pad: bool = False,
-                 backend: Any = None, out_type: str = "array") -> None:
-        ScatteringTorch.__init__(self)
+    def __init__(self, J: int, shape: Sequence[int], L: int = 8, max_order: int = 2,
+                 pre_pad: bool = False, backend: Any = None, out_type: str = "array",
+                 learnable: bool = False, parametrization: str = "filters") -> None:
+        ScatteringTorch.__init__(self, learnable)
         ScatteringBase2D.__init__(self, J, shape, L, max_order, pre_pad, backend, out_type)
         self.build()
-        phi, psi = self.create_filters()
-        filters = {f"phi_r{r}": level for r, level in enumerate(phi)}
-        for j, levels in enumerate(psi):
-            filters.update({f"psi_j{j}_r{r}": level for r, level in enumerate(levels)})
-        self.register_filters(filters)
-        self._psi_levels = [len(levels) for levels in psi]
+        if parametrization not in PARAMETRIZATIONS:
+            raise ValueError(f"parametrization must be one of {list(PARAMETRIZATIONS)}, "
+                             f"got {parametrization!r}.")
+        self.parametrization = parametrization
+        if parametrization == "filters":
+            full = fourier_filters(self._M_padded, self._N_padded, self.J, self.L)
+            self.register_filters({"phi_r0": full["phi"], "psi_r0": full["psi"]})
+        else:
+            self.register_filters(morlet_parameters(self.J, self.L))
+        self._build_filter_cache()
+
+    def _derive_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """Every resolution of every filter, named ``phi_r{r}`` and ``psi_j{j}_r{r}``.
+
+        Only the full-resolution filters are stored; the filters for a signal subsampled
+        by ``2**r`` are derived with the (linear, differentiable)
+        :func:`~kymatio.scattering2d.filter_bank.periodize_filter_fft` (through
+        :func:`~kymatio.scattering2d.torch_filter_bank.periodize_filter`), all scales of
+        a resolution at once. In float32 this reproduces the NumPy bank bit for bit.
+        """
+        J = self.J
+        if self.parametrization == "morlet":
+            state = self._morlet_filters(state)
+        derived = {f"phi_r{r}": periodize_filter(state["phi_r0"], r) for r in range(J)}
+        for r in range(psi_levels(J - 1, J)):
+            # Scales j >= r are the ones used at resolution r.
+            levels = periodize_filter(state["psi_r0"][r:], r)
+            derived.update({f"psi_j{j}_r{r}": levels[j - r] for j in range(r, J)
+                            if r < psi_levels(j, J)})
+        return derived
+
+    def _morlet_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """Full-resolution Fourier filters built from the Morlet parameters."""
+        M, N, J, L = self._M_padded, self._N_padded, self.J, self.L
+        psi = morlet_fourier(M, N, *(state[f"psi_{key}"].reshape(-1)
+                                     for key in ("sigma", "theta", "xi", "slant")))
+        sigma = state["phi_sigma"].reshape(1)
+        phi = morlet_fourier(M, N, sigma, torch.zeros_like(sigma), torch.zeros_like(sigma),
+                             torch.ones_like(sigma), zero_mean=False)
+        return {"phi_r0": phi[0], "psi_r0": psi.reshape(J, L, M, N)}
 
     def scattering(self, x: torch.Tensor) -> Any:
         """Scattering coefficients of ``x``.
@@ -42,11 +96,12 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
         self._check_spatial_shape(x, "Tensor")
         filters = self.filter_tensors()
         phi = [filters[f"phi_r{r}"] for r in range(self.J)]
-        psi = [[filters[f"psi_j{j}_r{r}"] for r in range(n)]
-               for j, n in enumerate(self._psi_levels)]
+        psi = [[filters[f"psi_j{j}_r{r}"] for r in range(psi_levels(j, self.J))]
+               for j in range(self.J)]
         return self._scatter(x, *self._prepare_filters(phi, psi))
 
     def extra_repr(self) -> str:
         return (f"J={self.J}, shape={(self.M, self.N)}, L={self.L}, "
                 f"max_order={self.max_order}, pre_pad={self.pre_pad}, "
-                f"out_type={self.out_type!r}")
+                f"out_type={self.out_type!r}, learnable={self.learnable}, "
+                f"parametrization={self.parametrization!r}")

@@ -1,0 +1,116 @@
+"""The scattering classifiers of kymatio.models: feature sizes, heads, freezing, training
+phases and module conversions."""
+import pytest
+import torch
+from torch import nn
+
+from kymatio.models import ExampleLinearClassifier, ScatteringBase
+from kymatio.scattering2d.utils import compute_padding
+
+
+def images(*shape, seed=0):
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize("max_order,pre_pad,expected_k", [(2, False, 1 + 2 * 4 + 16),
+                                                          (1, False, 1 + 2 * 4),
+                                                          (2, True, 1 + 2 * 4 + 16)])
+def test_feature_size_matches_the_transform(max_order, pre_pad, expected_k):
+    model = ExampleLinearClassifier(2, (20, 24), in_channels=3, num_classes=7, L=4,
+                                    max_order=max_order, pre_pad=pre_pad)
+    size = compute_padding(20, 24, 2) if pre_pad else (20, 24)
+    x = images(5, 3, *size)
+    features = model.extract_features(x)
+    spatial = (size[0] // 4 - 2, size[1] // 4 - 2) if pre_pad else (5, 6)
+    assert model.scattering_shape == (expected_k,) + spatial
+    assert features.shape == (5, model.classifier_input_dim)
+    assert model.classifier_input_dim == 3 * expected_k * spatial[0] * spatial[1]
+    torch.testing.assert_close(features, model.scattering(x).flatten(1))
+    assert model(x).shape == (5, 7)
+
+
+def test_base_needs_a_head_and_a_subclass_can_provide_one():
+    with pytest.raises(NotImplementedError, match="_build_classifier"):
+        ScatteringBase(1, (8, 8), 1, 3, L=2)
+
+    class TwoLayers(ScatteringBase):
+        def _build_classifier(self):
+            return nn.Sequential(nn.Linear(self.classifier_input_dim, 16), nn.ReLU(),
+                                 nn.Linear(16, self.num_classes))
+
+    model = TwoLayers(1, (8, 8), 2, 3, L=2)
+    assert model(images(4, 2, 8, 8)).shape == (4, 3)
+    assert model.classifier[0].in_features == 2 * 3 * 4 * 4
+
+
+@pytest.mark.parametrize("bad", [{"in_channels": 0}, {"num_classes": 2.5},
+                                 {"in_channels": True}])
+def test_invalid_sizes(bad):
+    kwargs = dict(dict(J=1, shape=(8, 8), in_channels=1, num_classes=2, L=2), **bad)
+    with pytest.raises(ValueError):
+        ExampleLinearClassifier(**kwargs)
+
+
+def test_wrong_input_shape_says_what_was_expected():
+    model = ExampleLinearClassifier(1, (8, 8), 3, 2, L=2)
+    with pytest.raises(RuntimeError, match=r"\(B, 3, 8, 8\)"):
+        model(images(2, 1, 8, 8))
+
+
+def test_parameter_groups_and_freezing():
+    model = ExampleLinearClassifier(1, (8, 8), 1, 4, L=2, learnable=True)
+    head = list(model.head_parameters())
+    filters = [p for _, p in model.scattering.filter_parameters()]
+    assert len(head) == 2 and len(filters) == 2
+    assert {id(p) for p in model.parameters()} == {id(p) for p in head + filters}
+    model.freeze_scattering()
+    assert not any(p.requires_grad for p in filters) and all(p.requires_grad for p in head)
+    model.freeze_classifier()
+    assert not any(p.requires_grad for p in model.parameters())
+    model.unfreeze_scattering()
+    model.unfreeze_classifier()
+    assert all(p.requires_grad for p in model.parameters())
+
+
+def test_two_phase_training_moves_only_what_is_unfrozen():
+    torch.manual_seed(0)
+    model = ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, learnable=True)
+    x, y = images(12, 1, 8, 8), torch.arange(12) % 3
+    filters_before = model.scattering.psi_r0.detach().clone()
+
+    def step(parameters, lr):
+        optimizer = torch.optim.Adam(parameters, lr=lr)
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+
+    model.freeze_scattering()
+    step(model.head_parameters(), 1e-2)
+    assert model.scattering.psi_r0.grad is None
+    assert torch.equal(model.scattering.psi_r0.detach(), filters_before)
+    model.unfreeze_scattering()
+    model.freeze_classifier()
+    head_before = [p.detach().clone() for p in model.head_parameters()]
+    step([p for _, p in model.scattering.filter_parameters()], 1e-3)
+    assert not torch.equal(model.scattering.psi_r0.detach(), filters_before)
+    assert all(torch.equal(a, b.detach()) for a, b in zip(head_before,
+                                                          model.head_parameters()))
+
+
+@pytest.mark.parametrize("learnable", [False, True])
+def test_double_and_state_dict_round_trip(learnable):
+    model = ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, learnable=learnable).double()
+    model.eval()
+    x = images(2, 1, 8, 8).double()
+    out = model(x)
+    assert out.dtype == torch.float64
+    other = ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, learnable=not learnable).double()
+    other.load_state_dict(model.state_dict())
+    other.eval()
+    torch.testing.assert_close(other(x), out)
+
+
+def test_without_normalisation_the_head_is_one_linear_layer():
+    model = ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, normalize=False)
+    assert isinstance(model.classifier, nn.Linear)
+    assert "classifier_input_dim=48" in repr(model)
