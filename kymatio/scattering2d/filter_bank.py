@@ -8,7 +8,7 @@ Filters are computed in single precision (complex64 accumulation, float32 Fourie
 filters) on purpose: Kymatio 0.3.0 does the same, and reproducing its rounding makes the
 float64 transforms agree with it to ~1e-12 instead of ~1e-7.
 """
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 from scipy.fft import fft2
@@ -73,26 +73,39 @@ def gabor_2d(M: int, N: int, sigma: float, theta: float, xi: float,
     -------
     ndarray of complex64, shape (M, N)
     """
+    gabor, = _gabor_sums(M, N, sigma, theta, (xi,), slant, offset, periodic)
+    return gabor
+
+
+def _gabor_sums(M: int, N: int, sigma: float, theta: float, xis: Sequence[float],
+                slant: float, offset: int, periodic: bool) -> List[np.ndarray]:
+    """:func:`gabor_2d` for several centre frequencies sharing one envelope: the
+    quadratic form is evaluated once per period and reused for every ``xi``."""
     curvature = _rotation(theta) @ (np.diag([1.0, slant * slant]) @ _rotation(-theta))
     curvature = curvature / (2 * sigma * sigma)
     shifts = range(-_N_PERIODS, _N_PERIODS + 1) if periodic else (0,)
     # Smallest value of the quadratic form per unit squared distance from the centre.
     min_curvature = np.linalg.eigvalsh((curvature + curvature.T) / 2)[0]
-    gabor = np.zeros((M, N), np.complex64)
+    sums = [np.zeros((M, N), np.complex64) for _ in xis]
     for shift_x in shifts:
         for shift_y in shifts:
+            start_x, start_y = offset + shift_x * M, offset + shift_y * N
             if min_curvature * _squared_distance_to_grid(
-                    offset + shift_x * M, M, offset + shift_y * N, N) > _UNDERFLOW_EXPONENT:
+                    start_x, M, start_y, N) > _UNDERFLOW_EXPONENT:
                 continue  # every sample of this period rounds to 0 in complex64
-            xx, yy = np.mgrid[offset + shift_x * M:offset + M + shift_x * M,
-                              offset + shift_y * N:offset + N + shift_y * N]
+            # Broadcast coordinates: the same per-sample arithmetic as a full grid.
+            xx = np.arange(start_x, start_x + M)[:, None]
+            yy = np.arange(start_y, start_y + N)[None, :]
             quadratic = (curvature[0, 0] * np.multiply(xx, xx)
                          + (curvature[0, 1] + curvature[1, 0]) * np.multiply(xx, yy)
                          + curvature[1, 1] * np.multiply(yy, yy))
-            phase = xx * xi * np.cos(theta) + yy * xi * np.sin(theta)
-            gabor += np.exp(-quadratic + 1j * phase)
-    gabor /= 2 * _PI_COMPAT * sigma * sigma / slant
-    return gabor
+            for total, xi in zip(sums, xis):
+                total += np.exp(-quadratic + 1j * (xx * xi * np.cos(theta)
+                                                   + yy * xi * np.sin(theta)))
+    for total in sums:
+        total /= 2 * _PI_COMPAT * sigma * sigma / slant
+    return sums
+
 
 
 def morlet_2d(M: int, N: int, sigma: float, theta: float, xi: float,
@@ -110,8 +123,7 @@ def morlet_2d(M: int, N: int, sigma: float, theta: float, xi: float,
     ndarray of complex64, shape (M, N)
         A filter whose samples sum to zero (up to rounding).
     """
-    wave = gabor_2d(M, N, sigma, theta, xi, slant, offset, periodic)
-    envelope = gabor_2d(M, N, sigma, theta, 0, slant, offset, periodic)
+    wave, envelope = _gabor_sums(M, N, sigma, theta, (xi, 0), slant, offset, periodic)
     return wave - (np.sum(wave) / np.sum(envelope)) * envelope
 
 
