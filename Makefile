@@ -11,7 +11,10 @@ venv: $(STAMP)
 $(STAMP): requirements-dev.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# qm9pack (data only) goes in without its loader's dependencies (pandas, old setuptools)
+	grep -v '^qm9pack' requirements-dev.txt > $(VENV)/requirements-deps.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements-deps.txt
+	$(PY) -m pip install --quiet --no-deps qm9pack
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

@@ -37,34 +37,84 @@ class HarmonicBackend(FourierBackend):
         self._base.complex_check(x)
         return x.real ** 2 + x.imag ** 2
 
-    def grouped_power(self, x: Any, groups: Sequence[Tuple[int, int]]) -> Any:
-        """Sums of ``|x|^2`` over consecutive groups of the filter axis (axis -4).
+    def negate_frequencies(self, x: Any) -> Any:
+        """``x(-w)``: the spectrum ``x`` read at the opposite frequencies (index ``-k
+        mod n`` along each of the last three axes)."""
+        for axis in (-3, -2, -1):
+            n = x.shape[axis]
+            index = [(-k) % n for k in range(n)]
+            x = x[(Ellipsis, index) + (slice(None),) * (-1 - axis)]
+        return x
+
+    def squared_parts(self, x: Any) -> Any:
+        """Squares of the real and imaginary parts of a complex array, interleaved.
 
         Parameters
         ----------
-        x : array, complex, shape (..., K, M, N, O)
-        groups : sequence of (start, stop)
-            Consecutive slices covering ``range(K)``.
+        x : array, complex, shape (...)
+            A freshly computed array (overwritten when no gradient is recorded).
 
         Returns
         -------
-        array, real, shape (..., len(groups), M, N, O)
+        array, real, shape (..., 2)
+            ``[..., 0] = x.real ** 2`` and ``[..., 1] = x.imag ** 2``.
         """
         self._base.complex_check(x)
         if self.name == "numpy":
-            pairs = np.ascontiguousarray(x).view(x.real.dtype)    # (..., K, M, N, 2 O)
-            summed = np.add.reduceat(pairs * pairs, [start for start, _ in groups], axis=-4)
-        else:
-            import torch  # this backend instance wraps torch
-            pairs = torch.view_as_real(x)                           # (..., K, M, N, O, 2)
-            pairs = (pairs * pairs).flatten(-4)
-            membership = torch.zeros((len(groups), x.shape[-4]), dtype=pairs.dtype,
-                                     device=pairs.device)
-            for row, (start, stop) in enumerate(groups):
-                membership[row, start:stop] = 1
-            summed = membership @ pairs
-        shape = tuple(x.shape[:-4]) + (len(groups),) + tuple(x.shape[-3:]) + (2,)
-        return summed.reshape(shape).sum(-1)
+            parts = np.ascontiguousarray(x).view(x.real.dtype).reshape(x.shape + (2,))
+            return np.square(parts, out=parts)
+        import torch  # this backend instance wraps torch
+        parts = torch.view_as_real(x)
+        return parts.square() if parts.requires_grad else parts.square_()
+
+    def filtered_squares(self, operand: Any, filters: Any,
+                         parts: Sequence[Tuple[int, int]]) -> Any:
+        """Squared real and imaginary parts of ``ifft(operand * filters)``, summed over
+        slices of the filter axis.
+
+        Parameters
+        ----------
+        operand : array, complex, shape (n, 1 or r, M, N, O)
+            Spectra, broadcast to every filter or one per filter.
+        filters : array, complex, shape (r, M, N, O)
+        parts : sequence of (a, b)
+            Slices of the filter axis.
+
+        Returns
+        -------
+        array, real, shape (n, len(parts), M, N, O, 2)
+            Sums over ``a <= k < b`` of :meth:`squared_parts` of
+            ``ifft(operand[:, k] * filters[k])``. The torch version differentiates
+            the operand with a hand-written backward pass (see
+            :mod:`kymatio.scattering3d.backend.torch_filtered_squares`).
+        """
+        if self.name == "torch":
+            from .torch_filtered_squares import filtered_squares
+            return filtered_squares(operand, filters, parts)
+        squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)))
+        return np.stack([squares[:, a:b].sum(1) for a, b in parts], axis=1)
+
+    def sqrt(self, x: Any) -> Any:
+        """Elementwise square root of a real array."""
+        return np.sqrt(x) if self.name == "numpy" else x.sqrt()
+
+    def pairs_as_complex(self, x: Any) -> Any:
+        """The complex array ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)
+        (a view when ``x`` is contiguous)."""
+        self._base.real_check(x)
+        if self.name == "numpy":
+            complex_dtype = np.result_type(x.dtype, np.complex64)
+            return np.ascontiguousarray(x).view(complex_dtype)[..., 0]
+        import torch  # this backend instance wraps torch
+        return torch.view_as_complex(x.contiguous())
+
+    def complex_as_pairs(self, x: Any) -> Any:
+        """The real array (..., 2) of the real and imaginary parts of ``x``."""
+        self._base.complex_check(x)
+        if self.name == "numpy":
+            return np.ascontiguousarray(x).view(x.real.dtype).reshape(x.shape + (2,))
+        import torch  # this backend instance wraps torch
+        return torch.view_as_real(x)
 
     def modulus_rotation(self, x: Any, module: Optional[Any] = None) -> Any:
         """Accumulate the rotation-covariant modulus ``sqrt(sum_m |x_m|^2)``.
@@ -102,7 +152,9 @@ class HarmonicBackend(FourierBackend):
 
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
-        names = ("cdgmm3d", "modulus_squared", "grouped_power", "modulus_rotation", "compute_integrals")
+        names = ("cdgmm3d", "modulus_squared", "negate_frequencies", "squared_parts",
+                 "filtered_squares", "sqrt",
+                 "pairs_as_complex", "complex_as_pairs", "modulus_rotation", "compute_integrals")
         return {**super().primitives(), **{n: getattr(self, n) for n in names}}
 
     def __reduce__(self) -> tuple:

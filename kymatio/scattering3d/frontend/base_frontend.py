@@ -6,12 +6,23 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase
-from ..core.scattering3d import scattering3d, scattering_paths
+from ..core.scattering3d import scattering3d, scattering_paths, unpack_slots
 from ..filter_bank import gaussian_filter_bank, harmonic_filters
 
 __all__ = ["ScatteringBase3D"]
 
 _DEFAULT_POWERS = (0.5, 1., 2.)
+
+
+def _power(x: Any, q: float, backend: Any) -> Any:
+    """``x ** q``, with the cheaper (and cheaper to differentiate) special cases."""
+    if q == 1:
+        return x
+    if q == 2:
+        return x * x
+    if q == 0.5:
+        return backend.sqrt(x)
+    return x ** q
 
 
 class ScatteringBase3D(ScatteringBase):
@@ -176,34 +187,54 @@ class ScatteringBase3D(ScatteringBase):
                                f"got {tuple(x.shape[-3:])}.")
 
     def _averaging(self, batch: int, gaussians: Any) -> Callable:
-        """The core's ``averaging(U, js)`` for this transform's method."""
+        """The core's ``averaging(U, js, members)`` for this transform's method."""
         backend = self.backend
         if self.method == "integral":
-            return lambda U, js: backend.compute_integrals(U, self.integral_powers)
+            powers = self.integral_powers
+
+            def integrals(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
+                shape = tuple(U.shape)
+                flat = backend.reshape(U, shape[:-4] + (-1, shape[-1]))
+                sums = [_power(flat, q, backend).sum(-2) for q in powers]
+                return unpack_slots(backend.concatenate(sums, axis=-2), backend)
+            return integrals
         points = self._points
         if points.ndim == 3 and points.shape[0] != batch:
             raise RuntimeError(f"points holds {points.shape[0]} sets of points but the "
                                f"input has {batch} volumes.")
-        flat = ((points[..., 0] * self.N + points[..., 1]) * self.O + points[..., 2])
-        flat_index = flat.reshape(-1, points.shape[-2]).tolist()
-        batch_index = [[b] for b in range(batch)]
+        flat_points = ((points[..., 0] * self.N + points[..., 1]) * self.O + points[..., 2])
+        flat_index = flat_points.reshape(-1, points.shape[-2]).tolist()
 
-        def local(U: Any, js: Sequence[int]) -> Any:
-            B, P, degrees = U.shape[:3]
+        # The real part of a low-passed real volume is the volume filtered by the even
+        # part of the sampled Gaussian (the grid of an odd size is not symmetric); that
+        # filter is real and even, so low-passing a pair a + ib gives both at once.
+        gaussians = (gaussians + backend.negate_frequencies(gaussians)) * 0.5
+
+        def local(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
+            n, P, degrees, width = U.shape[0], U.shape[1], U.shape[2], U.shape[-1]
+            pairs = (backend.pairs_as_complex(U) if width == 2
+                     else backend.make_complex(U[..., 0]))
             lowpass = gaussians[[j + 1 for j in js]][:, None]
-            smooth = backend.irfft(backend.cdgmm(backend.rfft(U), lowpass))
-            smooth = backend.reshape(smooth, (B, P * degrees, -1)).swapaxes(1, 2)
-            sampled = smooth[batch_index, flat_index].swapaxes(1, 2)
-            return backend.reshape(sampled, (B, P, degrees, -1))
+            smooth = backend.complex_as_pairs(backend.ifft(backend.cdgmm(
+                backend.fft(pairs), lowpass)))[..., :width]      # (n, P, L+1, M, N, O, w)
+            smooth = unpack_slots(smooth, backend)
+            smooth = backend.reshape(smooth, (n * width, P * degrees, -1)).swapaxes(1, 2)
+            index = [flat_index[m % len(flat_index)] for m in members]
+            sampled = smooth[[[i] for i in range(n * width)], index].swapaxes(1, 2)
+            return backend.reshape(sampled, (n * width, P, degrees, -1))
         return local
 
-    def _scatter(self, x: Any, psi: Any, gaussians: Any = None) -> Any:
-        """Run the core on ``x`` (..., M, N, O); output (..., n_paths, L + 1, Q)."""
+    def _scatter(self, x: Any, filters: Tuple[Any, Any], gaussians: Any = None) -> Any:
+        """Run the core on ``x`` (..., M, N, O); output (..., n_paths, L + 1, Q).
+
+        ``filters`` are the wavelets in the input's precision, as returned by
+        :func:`~kymatio.scattering3d.core.scattering3d.prepare_filters`.
+        """
         backend = self.backend
         batch_shape = tuple(x.shape[:-3])
         x = backend.reshape(x, (-1, self.M, self.N, self.O))
-        S = scattering3d(x, psi, self.rotation_covariant, self.L, self.J, self.max_order,
-                         backend, self._averaging(x.shape[0], gaussians))
+        S = scattering3d(x, filters, self.rotation_covariant, self.L, self.J,
+                         self.max_order, backend, self._averaging(x.shape[0], gaussians))
         return backend.reshape(S, batch_shape + tuple(S.shape[1:]))
 
     def _describe(self) -> str:

@@ -1,9 +1,10 @@
 """NumPy frontend of the 3D harmonic scattering transform."""
-from typing import Dict
+from typing import Dict, Tuple
 
 import numpy as np
 
 from ...frontend.numpy_frontend import ScatteringNumPy
+from ..core.scattering3d import prepare_filters
 from .base_frontend import ScatteringBase3D
 
 __all__ = ["HarmonicScatteringNumPy3D"]
@@ -29,4 +30,20 @@ class HarmonicScatteringNumPy3D(ScatteringNumPy, ScatteringBase3D):
         """
         self._check_array(x)
         self._check_spatial_shape(x, "NumPy array")
-        return self._scatter(x, self.psi, self.gaussians)
+        gaussians = None if self.gaussians is None else self.gaussians.astype(x.dtype)
+        return self._scatter(x, self._prepared_filters(x.dtype), gaussians)
+
+    def _prepared_filters(self, dtype: np.dtype) -> Tuple[np.ndarray, np.ndarray]:
+        """:func:`prepare_filters` of ``self.psi`` in the precision of ``dtype``
+        (complex128 for float64 inputs), cached while ``self.psi`` is the same array."""
+        psi = self.psi.astype(np.result_type(dtype, np.complex64), copy=False)
+        cached = self.__dict__.get("_prepared")
+        if cached is None or cached[0] is not self.psi or cached[1] != psi.dtype:
+            cached = (self.psi, psi.dtype, prepare_filters(psi, self.backend))
+            self._prepared = cached
+        return cached[2]
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_prepared", None)  # rebuilt on demand
+        return state

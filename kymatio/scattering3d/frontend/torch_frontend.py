@@ -1,10 +1,11 @@
 """PyTorch frontend of the 3D harmonic scattering transform."""
-from typing import Dict
+from typing import Callable, Dict
 
 import numpy as np
 import torch
 
 from ...frontend.torch_frontend import ScatteringTorch
+from ..core.scattering3d import prepare_filters
 from .base_frontend import ScatteringBase3D
 
 __all__ = ["HarmonicScatteringTorch3D"]
@@ -37,8 +38,23 @@ class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
         self._check_tensor(x)
         self._check_spatial_shape(x, "Tensor")
         filters = self.filter_tensors()
-        psi = torch.view_as_complex(filters["psi"])
-        return self._scatter(x, psi, filters.get("gaussians"))
+        psi, paired = (torch.view_as_complex(filters[name]) for name in ("psi", "paired"))
+        return self._scatter(x, (psi, paired), filters.get("gaussians"))
+
+    def _derive_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """The stored filters plus ``paired``: the wavelets split into the spectra of
+        their real and imaginary parts (see
+        :func:`~kymatio.scattering3d.core.scattering3d.prepare_filters`), as a real
+        ``(..., 2)`` tensor."""
+        _, paired = prepare_filters(torch.view_as_complex(state["psi"]), self.backend)
+        return {**state, "paired": torch.view_as_real(paired)}
+
+    def _apply(self, fn: Callable, recurse: bool = True) -> "HarmonicScatteringTorch3D":
+        # Derive the filters again in the new dtype rather than casting the cached
+        # ones: their float32 rounding would show in float64.
+        super()._apply(fn, recurse)
+        self._filter_cache = None
+        return self
 
     def extra_repr(self) -> str:
         return self._describe()
