@@ -1,22 +1,39 @@
 """PyTorch frontend of the 3D harmonic scattering transform."""
-from typing import Callable, Dict
+from typing import Any, Callable, Dict, Optional, Sequence
 
 import numpy as np
 import torch
 
 from ...frontend.torch_frontend import ScatteringTorch
 from ..core.scattering3d import prepare_filters
-from .base_frontend import ScatteringBase3D
+from .base_frontend import _DEFAULT_POWERS, ScatteringBase3D
 
 __all__ = ["HarmonicScatteringTorch3D"]
 
 
+_TORCH_PARAMETERS = """
+    learnable : bool, optional
+        If True the Fourier filters (the solid harmonic wavelets, and the Gaussian
+        filters of ``method='local'``) are ``nn.Parameter``; if False (default) they are
+        buffers and the transform is Kymatio's. Switch later with :meth:`set_learnable`;
+        ``state_dict()`` keys are the same in both modes.
+"""
+
+
 class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
-    __doc__ = ScatteringBase3D.__doc__
-    __init__ = ScatteringBase3D.__init__
+    __doc__ = ScatteringBase3D.__doc__.rstrip() + "\n" + _TORCH_PARAMETERS
+
+    def __init__(self, J: int, shape: Sequence[int], L: int = 3, sigma_0: float = 1,
+                 max_order: int = 2, rotation_covariant: bool = True,
+                 method: str = "integral", points: Optional[Any] = None,
+                 integral_powers: Sequence[float] = _DEFAULT_POWERS,
+                 backend: Any = None, learnable: bool = False) -> None:
+        self._initially_learnable = learnable
+        ScatteringBase3D.__init__(self, J, shape, L, sigma_0, max_order, rotation_covariant,
+                                  method, points, integral_powers, backend)
 
     def _prepare(self) -> None:
-        ScatteringTorch.__init__(self)
+        ScatteringTorch.__init__(self, self._initially_learnable)
 
     def _set_filters(self, filters: Dict[str, np.ndarray]) -> None:
         # Complex filters are stored as real (..., 2) buffers so that .double() and
@@ -57,4 +74,4 @@ class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
         return self
 
     def extra_repr(self) -> str:
-        return self._describe()
+        return f"{self._describe()}, learnable={self.learnable}"
