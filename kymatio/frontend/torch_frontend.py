@@ -27,9 +27,36 @@ from torch import nn
 
 from .base_frontend import ScatteringBase
 
-__all__ = ["ScatteringTorch"]
+__all__ = ["ScatteringTorch", "PARAMETRIZATIONS", "check_parametrization", "LEARNABLE_DOC"]
 
 Filters = Dict[str, torch.Tensor]
+
+#: What a transform's filter state may be: the Fourier filters themselves, or the
+#: parameters of the analytic filters they are rebuilt from at each call.
+PARAMETRIZATIONS = ("filters", "morlet")
+
+#: The ``learnable`` entry of the torch frontends' Parameters sections.
+LEARNABLE_DOC = """
+    learnable : bool, optional
+        If True the filter state is a set of ``nn.Parameter`` (gradients flow to it);
+        if False (default) it is a set of buffers and the transform is Kymatio's.
+        Switch later with :meth:`set_learnable`; ``state_dict()`` keys are the same in
+        both modes.
+"""
+
+
+def check_parametrization(parametrization: str) -> str:
+    """Return ``parametrization`` if it is one of :data:`PARAMETRIZATIONS`.
+
+    Raises
+    ------
+    ValueError
+        Naming the allowed values otherwise.
+    """
+    if parametrization not in PARAMETRIZATIONS:
+        raise ValueError(f"parametrization must be one of {list(PARAMETRIZATIONS)}, "
+                         f"got {parametrization!r}.")
+    return parametrization
 
 
 class ScatteringTorch(nn.Module, ScatteringBase):

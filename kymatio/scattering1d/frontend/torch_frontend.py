@@ -1,20 +1,28 @@
 """PyTorch frontend of the 1D scattering transform."""
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import torch
 
-from ...frontend.torch_frontend import ScatteringTorch
+from ...frontend.torch_frontend import (LEARNABLE_DOC, ScatteringTorch,
+                                       check_parametrization)
+from ..torch_filter_bank import morlet_fourier, morlet_parameters, periodize_filter
 from .base_frontend import ScatteringBase1D
 
 __all__ = ["ScatteringTorch1D"]
 
 
-_TORCH_PARAMETERS = """
-    learnable : bool, optional
-        If True the Fourier filters (every wavelet and low-pass filter at every
-        resolution it is used at) are ``nn.Parameter``; if False (default) they are
-        buffers and the transform is Kymatio's. Switch later with :meth:`set_learnable`;
-        ``state_dict()`` keys are the same in both modes.
+_TORCH_PARAMETERS = LEARNABLE_DOC + """\
+    parametrization : str, optional
+        What the filter state is. ``'filters'`` (default): the Fourier filters, every
+        wavelet and low-pass filter at every resolution it is used at, each stored
+        (and learned) on its own: ``phi_r{k}``, ``psi1`` ``(n1, N')``, ``psi2_r{k}``
+        (``N'`` the padded length). ``'morlet'``: the centre frequency (cycles per
+        sample) and width of every wavelet, ``psi1_xi``, ``psi1_sigma`` ``(n1,)``,
+        ``psi2_xi``, ``psi2_sigma`` ``(n2,)``, and the width ``phi_sigma`` of the
+        low-pass filter; the filters and their lower resolutions are rebuilt from them
+        at each call (:func:`kymatio.scattering1d.torch_filter_bank.morlet_fourier`).
+        Second-order wavelets that no path uses (Kymatio keeps them in its bank) get
+        no gradient.
 """
 
 
@@ -25,16 +33,37 @@ class ScatteringTorch1D(ScatteringTorch, ScatteringBase1D):
                  Q: Union[int, Sequence[int]] = 1, T: Optional[float] = None,
                  max_order: int = 2, average: Optional[bool] = None, oversampling: int = 0,
                  out_type: str = "array", backend: Any = None,
-                 learnable: bool = False) -> None:
+                 learnable: bool = False, parametrization: str = "filters") -> None:
         ScatteringTorch.__init__(self, learnable)
+        self.parametrization = check_parametrization(parametrization)
         ScatteringBase1D.__init__(self, J, shape, Q, T, max_order, average, oversampling,
                                   out_type, backend)
-        # Buffers are float32 (as in Kymatio 0.3.0, also after .double()).
-        filters = {f"phi_r{k}": level for k, level in enumerate(self._phi)}
-        filters["psi1"] = self._psi1
-        filters.update({f"psi2_r{k}": level for k, level in enumerate(self._psi2)})
-        self.register_filters(filters)
+        # The state is float32 (as Kymatio 0.3.0's buffers, also after .double()).
+        if parametrization == "filters":
+            filters = {f"phi_r{k}": level for k, level in enumerate(self._phi)}
+            filters["psi1"] = self._psi1
+            filters.update({f"psi2_r{k}": level for k, level in enumerate(self._psi2)})
+            self.register_filters(filters)
+        else:
+            self.register_filters(morlet_parameters(self.phi_f, self.psi1_f, self.psi2_f))
         self._build_filter_cache()
+
+    def _derive_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """With ``parametrization='morlet'``, the Fourier filters the core uses
+        (``phi_r{k}``, ``psi1``, ``psi2_r{k}``), rebuilt from the Morlet parameters and
+        periodised to each resolution; with ``'filters'``, the state itself."""
+        if self.parametrization == "filters":
+            return state
+        N, n2 = self._N_padded, len(self._j2s)
+        psi = morlet_fourier(N, torch.cat([state["psi2_xi"], state["psi1_xi"]]),
+                             torch.cat([state["psi2_sigma"], state["psi1_sigma"]]))
+        sigma = state["phi_sigma"].reshape(1)
+        phi = morlet_fourier(N, torch.zeros_like(sigma), sigma, zero_mean=False)[0]
+        derived = {f"phi_r{k}": periodize_filter(phi, 2 ** k) for k in range(len(self._phi))}
+        derived["psi1"] = psi[n2:]
+        derived.update({f"psi2_r{k}": periodize_filter(psi[:n2][rows], 2 ** k)
+                        for k, rows in enumerate(self._psi2_rows)})
+        return derived
 
     def scattering(self, x: torch.Tensor) -> Any:
         """Scattering coefficients of ``x``.
@@ -64,4 +93,4 @@ class ScatteringTorch1D(ScatteringTorch, ScatteringBase1D):
         return (f"J={self.J}, shape={self.shape}, Q={self.Q}, T={self.T}, "
                 f"max_order={self.max_order}, average={self.average}, "
                 f"oversampling={self.oversampling}, out_type={self.out_type!r}, "
-                f"learnable={self.learnable}")
+                f"learnable={self.learnable}, parametrization={self.parametrization!r}")
