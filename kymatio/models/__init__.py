@@ -1,4 +1,5 @@
 """Ready-made ``nn.Module`` models built on the scattering transforms."""
 from .scattering_classifier import ExampleLinearClassifier, ScatteringBase
+from .scattering_net import ScatteringNet
 
-__all__ = ["ScatteringBase", "ExampleLinearClassifier"]
+__all__ = ["ScatteringBase", "ExampleLinearClassifier", "ScatteringNet"]
