@@ -49,3 +49,20 @@ html_theme_options = {
 _STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_static")
 html_static_path = ["_static"] if os.path.isdir(_STATIC) else []
 html_title = f"kymatio (fork) {release}"
+
+# Figures drawn at build time from the examples (never committed): docs/_figures/.
+FIGURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_figures")
+
+
+def _draw_figures() -> None:
+    import importlib.util
+
+    os.makedirs(FIGURES, exist_ok=True)
+    script = os.path.join(ROOT, "examples", "spatial", "plot_kernels.py")
+    spec = importlib.util.spec_from_file_location("plot_kernels", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.plot_kernels(L=8, K=7, out=os.path.join(FIGURES, "spatial_kernels.png"))
+
+
+_draw_figures()
