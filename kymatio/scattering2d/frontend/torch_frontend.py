@@ -3,20 +3,14 @@ from typing import Any, Dict, Sequence
 
 import torch
 
-from ...frontend.torch_frontend import ScatteringTorch
+from ...frontend.torch_frontend import LEARNABLE_DOC, ScatteringTorch, check_parametrization
 from ..filter_bank import fourier_filters, psi_levels
 from ..torch_filter_bank import morlet_fourier, morlet_parameters, periodize_filter
 from .base_frontend import ScatteringBase2D
 
 __all__ = ["ScatteringTorch2D"]
 
-PARAMETRIZATIONS = ("filters", "morlet")
-
-_TORCH_PARAMETERS = """
-    learnable : bool, optional
-        If True the filter state is a set of ``nn.Parameter`` (gradients flow to it);
-        if False (default) it is a set of buffers and the transform is Kymatio's.
-        Switch later with :meth:`set_learnable`; ``state_dict()`` keys are the same.
+_TORCH_PARAMETERS = LEARNABLE_DOC + """\
     parametrization : str, optional
         What the filter state is. ``'filters'`` (default): the Fourier filters at full
         resolution, ``phi_r0`` ``(M', N')`` and ``psi_r0`` ``(J, L, M', N')`` (``M', N'`` the
@@ -37,10 +31,7 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
         ScatteringTorch.__init__(self, learnable)
         ScatteringBase2D.__init__(self, J, shape, L, max_order, pre_pad, backend, out_type)
         self.build()
-        if parametrization not in PARAMETRIZATIONS:
-            raise ValueError(f"parametrization must be one of {list(PARAMETRIZATIONS)}, "
-                             f"got {parametrization!r}.")
-        self.parametrization = parametrization
+        self.parametrization = check_parametrization(parametrization)
         if parametrization == "filters":
             full = fourier_filters(self._M_padded, self._N_padded, self.J, self.L)
             self.register_filters({"phi_r0": full["phi"], "psi_r0": full["psi"]})
