@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 __all__ = ["FourierBackend", "sum_blocks", "block_indices", "periodized_product",
+           "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
 
 
@@ -44,14 +45,35 @@ def block_indices(shape: Sequence[int], k: int, ndim: int) -> list:
             for starts in itertools.product(range(k), repeat=ndim)]
 
 
+def split_shape(shape: Sequence[int], k: int, ndim: int) -> tuple:
+    """``shape`` with each of its last ``ndim`` sizes ``n`` split into ``(k, n // k)``."""
+    shape = tuple(shape)
+    split = shape[:len(shape) - ndim]
+    for size in shape[len(shape) - ndim:]:
+        split += (k, size // k)
+    return split
+
+
+def split_blocks(x: Any, k: int, ndim: int) -> Any:
+    """View of ``x`` with each of its last ``ndim`` axes split into ``(k, n // k)``."""
+    return x.reshape(split_shape(x.shape, k, ndim))
+
+
 def periodized_product(A: Any, B: Any, k: int, ndim: int) -> Any:
     """``sum_blocks(A * B, k, ndim)`` without forming the full-size product.
 
-    Multiplying block by block and accumulating writes ``k ** ndim`` times less
-    memory than multiplying first; the operands broadcast as in ``A * B``.
+    For ``k = 2`` the blocks are multiplied one by one and accumulated (``k ** ndim``
+    times less memory written than multiplying first); for larger ``k`` the blocks are
+    small and one broadcast product of block views, summed over the block axes, avoids
+    a Python loop over ``k ** ndim`` of them. The operands broadcast as in ``A * B``.
     """
     if k == 1:
         return A * B
+    if k > 2:
+        product = split_blocks(A, k, ndim) * split_blocks(B, k, ndim)
+        for innermost in range(ndim):  # (..., k, m, k, n) -> (..., k, m, n) -> (..., m, n)
+            product = product.sum(-2 - innermost)
+        return product
     out = None
     for index in block_indices(A.shape, k, ndim):
         product = A[index] * B[index]

@@ -9,8 +9,8 @@ from typing import Any, Sequence
 
 import torch
 
-from .fourier import (ReflectPad, block_indices, check_filter_product, reflect_pad_steps,
-                      sum_blocks)
+from .fourier import (ReflectPad, check_filter_product, reflect_pad_steps, split_blocks,
+                      split_shape, sum_blocks)
 from .fourier import periodized_product as periodized_product_blocks
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
@@ -141,9 +141,9 @@ def check_product(A: torch.Tensor, B: torch.Tensor) -> None:
 
 
 class _PeriodizedProduct(torch.autograd.Function):
-    """``sum_blocks(A * B)`` with a blockwise adjoint: the gradient of each block of
-    ``A`` (and ``B``) is formed from the small gradient directly, never tiling it to
-    full size (3x faster than autograd's slice and broadcast backward)."""
+    """``sum_blocks(A * B)`` with a broadcast adjoint: the gradient of every block of
+    ``A`` (and ``B``) is formed from the small gradient in one product, never tiling it
+    to full size (3x faster than autograd's slice and broadcast backward)."""
 
     @staticmethod
     def forward(ctx: Any, A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
@@ -156,14 +156,19 @@ class _PeriodizedProduct(torch.autograd.Function):
     @torch.autograd.function.once_differentiable
     def backward(ctx: Any, grad: torch.Tensor) -> tuple:
         A, B = ctx.saved_tensors
-        grad_A = grad.new_empty(ctx.A_shape) if ctx.needs_input_grad[0] else None
-        grad_B = B.new_empty(B.shape) if ctx.needs_input_grad[1] else None
-        for index in block_indices(ctx.A_shape, ctx.k, ctx.ndim):
-            if grad_A is not None:
-                grad_A[index] = (grad * B[index].conj()).sum_to_size(grad_A[index].shape)
-            if grad_B is not None:
-                block = (grad * A[index].conj()).sum_to_size(grad_B[index].shape)
-                grad_B[index] = block if B.is_complex() else block.real
+        k, ndim = ctx.k, ctx.ndim
+        # The gradient of a block is the small gradient times the filter's block: one
+        # broadcast product of (..., 1, m, 1, n) against block views (..., k, m, k, n).
+        grad = split_blocks(grad, 1, ndim)
+        grad_A = grad_B = None
+        if ctx.needs_input_grad[0]:
+            grad_A = (grad * split_blocks(B, k, ndim).conj()).sum_to_size(
+                split_shape(ctx.A_shape, k, ndim))
+            grad_A = grad_A.reshape(ctx.A_shape)
+        if ctx.needs_input_grad[1]:
+            B_split = split_blocks(B, k, ndim)
+            grad_B = (grad * split_blocks(A, k, ndim).conj()).sum_to_size(B_split.shape)
+            grad_B = (grad_B if B.is_complex() else grad_B.real).reshape(B.shape)
         return grad_A, grad_B, None, None
 
 
