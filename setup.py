@@ -25,7 +25,8 @@ setup(
     extras_require={
         "torch": ["torch>=2.0"],
         "sklearn": ["scikit-learn"],
-        "dev": ["pytest", "sphinx", "matplotlib", "scikit-learn", "tqdm"],
+        "attention": ["torch>=2.0", "PyWavelets"],
+        "dev": ["pytest", "sphinx", "matplotlib", "scikit-learn", "tqdm", "PyWavelets"],
     },
     classifiers=[
         "License :: OSI Approved :: BSD License",

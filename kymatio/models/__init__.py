@@ -1,5 +1,8 @@
 """Ready-made ``nn.Module`` models built on the scattering transforms."""
 from .scattering_classifier import ExampleLinearClassifier, ScatteringBase
 from .scattering_net import ScatteringNet
+from .vit import VisionTransformer
+from .wavelet_transformer import WaveletTransformer
 
-__all__ = ["ScatteringBase", "ExampleLinearClassifier", "ScatteringNet"]
+__all__ = ["ScatteringBase", "ExampleLinearClassifier", "ScatteringNet",
+           "VisionTransformer", "WaveletTransformer"]

@@ -1,0 +1,270 @@
+"""Shape-dependent plans of the 1D discrete wavelet transform (NumPy, no torch).
+
+A *plan* turns one axis of a PyWavelets-compatible DWT (analysis) or inverse DWT
+(synthesis) into three cheap tensor operations:
+
+1. an *extension*: a gather (or a zero pad) that lays out the boundary-extended
+   signal the transform reads;
+2. an *unfold* into overlapping windows (a single window for short signals);
+3. one small dense matrix product per output band, ``windows @ matrix``.
+
+The matrices are blocks of the banded (Toeplitz) DWT operator, so a product with
+them is exactly the strided convolution PyWavelets computes; with one window the
+product is the dense operator restricted to the extended signal.
+
+Conventions (those of PyWavelets, checked by the tests against ``pywt.dwt`` and
+``pywt.idwt``): for a signal of length ``N`` and filters of length ``F``,
+
+* analysis: ``a[i] = sum_k h[k] x_ext[2 i + 1 - k + s]`` with ``s = 0`` and
+  ``L = floor((N + F - 1) / 2)`` outputs, except ``'periodization'``, where
+  ``s = F / 2 - 1`` and ``L = ceil(N / 2)`` (an odd signal first repeats its last
+  sample);
+* synthesis: ``x[n] = sum_i a[i] g[n + c - 2 i] + d[i] g'[n + c - 2 i]`` with
+  ``c = F - 2`` and ``2 L - F + 2`` outputs, except ``'periodization'``, where
+  ``c = F / 2 - 1``, the coefficients are periodic and there are ``2 L`` outputs.
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Tuple
+
+import numpy as np
+
+__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "SynthesisPlan", "wavelet_filters",
+           "extension_index", "analysis_plan", "synthesis_plan", "dwt_max_level"]
+
+#: Boundary modes understood by the transforms (names of PyWavelets).
+MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization")
+
+#: Outputs per band of one window for long signals (larger: fewer, denser products).
+BLOCK = 8
+#: A signal whose band has at most this many coefficients uses a single window.
+SINGLE_WINDOW_MAX = 48
+
+
+@dataclass(frozen=True)
+class WaveletFilters:
+    """Decomposition and reconstruction filters of a discrete wavelet.
+
+    Attributes
+    ----------
+    name : str
+        The wavelet's name (``'db4'``, ...).
+    dec_lo, dec_hi, rec_lo, rec_hi : tuple of float
+        The four filters, as PyWavelets reports them (equal lengths).
+    """
+
+    name: str
+    dec_lo: Tuple[float, ...]
+    dec_hi: Tuple[float, ...]
+    rec_lo: Tuple[float, ...]
+    rec_hi: Tuple[float, ...]
+
+    @property
+    def length(self) -> int:
+        """Number of taps ``F`` of each filter."""
+        return len(self.dec_lo)
+
+
+def wavelet_filters(wavelet: Any) -> WaveletFilters:
+    """Filters of a discrete wavelet known to PyWavelets.
+
+    Parameters
+    ----------
+    wavelet : str or pywt.Wavelet or WaveletFilters
+        A name such as ``'haar'``, ``'db4'``, ``'bior2.4'``, or an object with the
+        attributes ``dec_lo``, ``dec_hi``, ``rec_lo``, ``rec_hi``.
+
+    Returns
+    -------
+    WaveletFilters
+    """
+    if isinstance(wavelet, WaveletFilters):
+        return wavelet
+    if isinstance(wavelet, str):
+        return _named_filters(wavelet)
+    if all(hasattr(wavelet, k) for k in ("dec_lo", "dec_hi", "rec_lo", "rec_hi")):
+        name = str(getattr(wavelet, "name", "custom"))
+        return WaveletFilters(name, *(tuple(float(v) for v in getattr(wavelet, k))
+                                      for k in ("dec_lo", "dec_hi", "rec_lo", "rec_hi")))
+    raise TypeError("wavelet must be a name known to PyWavelets or an object with "
+                    "dec_lo/dec_hi/rec_lo/rec_hi, got {!r}".format(type(wavelet).__name__))
+
+
+@lru_cache(maxsize=None)
+def _named_filters(name: str) -> WaveletFilters:
+    try:
+        import pywt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("kymatio.attention needs PyWavelets for its filter taps: "
+                          "pip install PyWavelets") from exc
+    try:
+        w = pywt.Wavelet(name)
+    except ValueError as exc:
+        raise ValueError("unknown discrete wavelet {!r} (see pywt.wavelist(kind='discrete'))"
+                         .format(name)) from exc
+    return wavelet_filters(w)
+
+
+def dwt_max_level(size: int, filter_length: int) -> int:
+    """Deepest useful decomposition level (the rule of ``pywt.dwt_max_level``)."""
+    if filter_length < 2 or size < filter_length - 1:
+        return 0
+    return int(np.floor(np.log2(size / (filter_length - 1))))
+
+
+def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
+    """Source sample of each position of a boundary-extended signal.
+
+    Parameters
+    ----------
+    positions : ndarray of int
+        Positions ``m`` relative to the first sample of the signal (may be negative
+        or ``>= n``).
+    n : int
+        Signal length.
+    mode : str
+        One of :data:`MODES`.
+
+    Returns
+    -------
+    ndarray of int64
+        Index into the signal, or ``-1`` for a zero (``'zero'`` mode).
+    """
+    m = np.asarray(positions, dtype=np.int64)
+    if mode == "zero":
+        return np.where((m >= 0) & (m < n), m, -1)
+    if mode == "symmetric":  # half-sample symmetric: ... x1 x0 | x0 x1 ...
+        r = np.mod(m, 2 * n)
+        return np.where(r < n, r, 2 * n - 1 - r)
+    if mode == "reflect":  # whole-sample symmetric: ... x2 x1 | x0 x1 x2 ...
+        if n == 1:
+            return np.zeros_like(m)
+        r = np.mod(m, 2 * n - 2)
+        return np.where(r < n, r, 2 * n - 2 - r)
+    if mode == "periodic":
+        return np.mod(m, n)
+    if mode == "constant":
+        return np.clip(m, 0, n - 1)
+    if mode == "periodization":  # odd signals repeat their last sample first
+        return np.minimum(np.mod(m, n + n % 2), n - 1)
+    raise ValueError("mode must be one of {}, got {!r}".format(MODES, mode))
+
+
+@dataclass(frozen=True)
+class AnalysisPlan:
+    """One axis of a DWT: extension, windows and the two band matrices.
+
+    Attributes
+    ----------
+    n, out : int
+        Input length and coefficients per band.
+    block, windows, window : int
+        Coefficients per band and window, number of windows, window length.
+    index : ndarray or None
+        Gather indices of the extended signal (``None`` in ``'zero'`` mode).
+    pad : tuple of int
+        ``(left, right)`` zero padding (``'zero'`` mode; negative crops).
+    lo, hi : ndarray, shape (window, block)
+        Band matrices (float64).
+    both : ndarray, shape (window, 2 * block)
+        ``[lo | hi]``.
+    """
+
+    n: int
+    out: int
+    block: int
+    windows: int
+    window: int
+    index: Any
+    pad: Tuple[int, int]
+    lo: np.ndarray
+    hi: np.ndarray
+    both: np.ndarray
+
+
+@lru_cache(maxsize=512)
+def analysis_plan(n: int, filters: WaveletFilters, mode: str) -> AnalysisPlan:
+    """Plan of one axis of :func:`pywt.dwt` for a signal of length ``n``."""
+    f = filters.length
+    if mode == "periodization":
+        out, shift = (n + 1) // 2, f // 2 - 1
+    else:
+        out, shift = (n + f - 1) // 2, 0
+    if mode == "reflect" and n < 2:
+        raise ValueError("mode 'reflect' needs signals of length >= 2, got {}".format(n))
+    block = out if out <= SINGLE_WINDOW_MAX else BLOCK
+    windows = -(-out // block)
+    window = 2 * block + f - 2
+    positions = np.arange(2 * windows * block + f - 2) + (2 - f + shift)
+    index, pad = None, (0, 0)
+    if mode == "zero":
+        pad = (int(-positions[0]), int(positions[-1] - (n - 1)))
+    else:
+        index = extension_index(positions, n, mode)
+    taps = np.arange(f)
+    lo = np.zeros((window, block))
+    hi = np.zeros((window, block))
+    for o in range(block):
+        lo[2 * o + taps, o] = np.asarray(filters.dec_lo)[::-1]
+        hi[2 * o + taps, o] = np.asarray(filters.dec_hi)[::-1]
+    return AnalysisPlan(n, out, block, windows, window, index, pad, lo, hi,
+                        np.concatenate([lo, hi], axis=1))
+
+
+@dataclass(frozen=True)
+class SynthesisPlan:
+    """One axis of an inverse DWT: coefficient extension, windows, matrix.
+
+    Attributes
+    ----------
+    coeffs, out : int
+        Coefficients per band and output length.
+    block, windows, window : int
+        Output pairs per window, number of windows, coefficients per band and window.
+    index : ndarray or None
+        Gather indices of the extended coefficients (``None``: zero padding).
+    pad : tuple of int
+        ``(left, right)`` zero padding when ``index`` is ``None`` (negative crops).
+    matrix : ndarray, shape (2 * window, 2 * block)
+        Maps the concatenated (approximation, detail) windows to ``2 * block`` outputs.
+    """
+
+    coeffs: int
+    out: int
+    block: int
+    windows: int
+    window: int
+    index: Any
+    pad: Tuple[int, int]
+    matrix: np.ndarray
+
+
+@lru_cache(maxsize=512)
+def synthesis_plan(coeffs: int, filters: WaveletFilters, mode: str) -> SynthesisPlan:
+    """Plan of one axis of :func:`pywt.idwt` for ``coeffs`` coefficients per band."""
+    f = filters.length
+    if mode == "periodization":
+        out, c = 2 * coeffs, f // 2 - 1
+    else:
+        out, c = 2 * coeffs - f + 2, f - 2
+    if out < 1:
+        raise ValueError("{} coefficients are too few for a wavelet of length {}; "
+                         "were they made with the same wavelet and mode?".format(coeffs, f))
+    pairs = -(-out // 2)
+    block = pairs if pairs <= SINGLE_WINDOW_MAX else BLOCK
+    windows = -(-pairs // block)
+    start = -((f - 1 - c) // 2)            # ceil((c - f + 1) / 2)
+    window = (2 * block - 1 + c) // 2 - start + 1
+    positions = np.arange((windows - 1) * block + window) + start
+    index, pad = None, (int(-positions[0]), int(positions[-1] - (coeffs - 1)))
+    if mode == "periodization":
+        index = extension_index(positions, coeffs, "periodic")
+    matrix = np.zeros((2 * window, 2 * block))
+    g0, g1 = np.asarray(filters.rec_lo), np.asarray(filters.rec_hi)
+    for u in range(window):
+        for r in range(2 * block):
+            k = r + c - 2 * start - 2 * u
+            if 0 <= k < f:
+                matrix[u, r] = g0[k]
+                matrix[window + u, r] = g1[k]
+    return SynthesisPlan(coeffs, out, block, windows, window, index, pad, matrix)

@@ -1,0 +1,103 @@
+"""Plain Vision Transformer baseline, sized like :class:`WaveletTransformer`.
+
+Patch embedding (a strided convolution), a class token, learnable absolute position
+embeddings, the same pre-norm transformer blocks as the wavelet model without the
+kernel, and a linear head on the class token.
+"""
+from typing import Any, Tuple, Union
+
+import torch
+from torch import Tensor, nn
+
+from ..attention.wmsa import TransformerBlock
+from .wavelet_transformer import PRESETS, _init_weights, _pair
+
+__all__ = ["VisionTransformer"]
+
+
+class VisionTransformer(nn.Module):
+    """ViT classifier on non-overlapping patches.
+
+    Parameters
+    ----------
+    image_size : int or (int, int)
+        Input height and width (divisible by ``patch_size``).
+    in_channels, num_classes : int
+        Input channels and classes.
+    embed_dim, depth, num_heads : int
+        Token size, number of blocks, attention heads.
+    patch_size : int
+        Side of the square patches (4: 64 tokens for 32x32 images).
+    mlp_ratio : float
+        MLP hidden size relative to ``embed_dim``.
+    drop : float
+        Dropout in the blocks.
+    """
+
+    def __init__(self, image_size: Union[int, Tuple[int, int]] = 32, in_channels: int = 3,
+                 num_classes: int = 10, embed_dim: int = 192, depth: int = 6,
+                 num_heads: int = 3, patch_size: int = 4, mlp_ratio: float = 4.0,
+                 drop: float = 0.0):
+        super().__init__()
+        self.image_size = _pair(image_size)
+        if self.image_size[0] % patch_size or self.image_size[1] % patch_size:
+            raise ValueError("image_size {} must be divisible by patch_size {}"
+                             .format(self.image_size, patch_size))
+        self.in_channels, self.num_classes, self.patch_size = in_channels, num_classes, patch_size
+        self.embed_dim, self.depth, self.num_heads = embed_dim, depth, num_heads
+        self.num_patches = (self.image_size[0] // patch_size) * (self.image_size[1] // patch_size)
+        self.patch_embed = nn.Conv2d(in_channels, embed_dim, patch_size, stride=patch_size)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
+        self.pos_embed = nn.Parameter(torch.zeros(1, self.num_patches + 1, embed_dim))
+        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        nn.init.trunc_normal_(self.cls_token, std=0.02)
+        self.blocks = nn.ModuleList(
+            TransformerBlock(embed_dim, num_heads, mlp_ratio, use_kernel=False, drop=drop)
+            for _ in range(depth))
+        self.norm = nn.LayerNorm(embed_dim)
+        self.head = nn.Linear(embed_dim, num_classes)
+        self.apply(_init_weights)
+
+    def forward_features(self, x: Tensor) -> Tensor:
+        """Final tokens ``(B, 1 + num_patches, embed_dim)``, class token first."""
+        if x.dim() != 4 or tuple(x.shape[-2:]) != self.image_size:
+            raise ValueError("expected input of shape (B, {}, {}, {}), got {}".format(
+                self.in_channels, *self.image_size, tuple(x.shape)))
+        tokens = self.patch_embed(x).flatten(2).transpose(1, 2)
+        tokens = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), tokens], dim=1)
+        tokens = tokens + self.pos_embed
+        for block in self.blocks:
+            tokens = block(tokens)
+        return self.norm(tokens)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Class logits ``(B, num_classes)``."""
+        return self.head(self.forward_features(x)[:, 0])
+
+    @classmethod
+    def from_preset(cls, name: str, **kwargs: Any) -> "VisionTransformer":
+        """Model of a named size (``'tiny'``, ``'small'``, ``'base'``); kwargs override."""
+        if name not in PRESETS:
+            raise ValueError("preset must be one of {}, got {!r}".format(sorted(PRESETS), name))
+        return cls(**{**PRESETS[name], **kwargs})
+
+    @classmethod
+    def tiny(cls, **kwargs: Any) -> "VisionTransformer":
+        """embed_dim 96, depth 4, 3 heads."""
+        return cls.from_preset("tiny", **kwargs)
+
+    @classmethod
+    def small(cls, **kwargs: Any) -> "VisionTransformer":
+        """embed_dim 192, depth 6, 3 heads."""
+        return cls.from_preset("small", **kwargs)
+
+    @classmethod
+    def base(cls, **kwargs: Any) -> "VisionTransformer":
+        """embed_dim 384, depth 12, 6 heads."""
+        return cls.from_preset("base", **kwargs)
+
+    def extra_repr(self) -> str:
+        return ("image_size={}, in_channels={}, num_classes={}, embed_dim={}, depth={}, "
+                "num_heads={}, patch_size={}".format(
+                    self.image_size, self.in_channels, self.num_classes, self.embed_dim,
+                    self.depth, self.num_heads, self.patch_size))

@@ -1,0 +1,152 @@
+"""The torch 2D DWT of kymatio.attention against PyWavelets."""
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+pywt = pytest.importorskip("pywt")
+
+from kymatio.attention import (DWT2D, IDWT2D, MODES, dwt2, dwt_max_level, idwt2,  # noqa: E402
+                               wavedec2, waverec2)
+from kymatio.attention._dwt_plan import extension_index  # noqa: E402
+
+WAVELETS = ["haar", "db4", "sym5", "coif1", "rbio3.3"]
+SHAPES = [(2, 3, 16, 16), (1, 2, 23, 18), (1, 1, 5, 7)]
+
+
+def _flat(coeffs):
+    out = [coeffs[0]]
+    for d in coeffs[1:]:
+        out.extend(d)
+    return out
+
+
+def _max_err(ours, ref):
+    ours, ref = _flat(ours), _flat(ref)
+    assert [tuple(o.shape) for o in ours] == [r.shape for r in ref]
+    return max(float(np.abs(o.detach().numpy() - r).max()) for o, r in zip(ours, ref))
+
+
+@pytest.mark.parametrize("wavelet", WAVELETS)
+@pytest.mark.parametrize("mode", MODES)
+def test_wavedec2_waverec2_match_pywt_float64(wavelet, mode):
+    rng = np.random.default_rng(0)
+    for shape in SHAPES:
+        x = rng.standard_normal(shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            ref = pywt.wavedec2(x, wavelet, mode=mode, level=2)
+        ours = wavedec2(torch.from_numpy(x), wavelet, mode=mode, level=2)
+        assert _max_err(ours, ref) < 1e-12
+        rec = waverec2(ours, wavelet, mode=mode).numpy()
+        rec_ref = pywt.waverec2(ref, wavelet, mode=mode)
+        assert rec.shape == rec_ref.shape
+        np.testing.assert_allclose(rec, rec_ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("wavelet", ["haar", "db4", "bior2.4"])
+@pytest.mark.parametrize("mode", ["zero", "symmetric", "periodization"])
+def test_float32_and_long_signals(wavelet, mode):
+    # 150 x 137 uses several windows per row at the first level (the blocked path)
+    x = np.random.default_rng(1).standard_normal((1, 2, 150, 137))
+    ref = pywt.wavedec2(x, wavelet, mode=mode, level=3)
+    ours = wavedec2(torch.from_numpy(x).float(), wavelet, mode=mode, level=3)
+    assert _max_err(ours, ref) < 1e-5 * np.abs(x).max()
+    ours64 = wavedec2(torch.from_numpy(x), wavelet, mode=mode, level=3)
+    assert _max_err(ours64, ref) < 1e-12
+    rec = waverec2(ours, wavelet, mode=mode)[..., :150, :137]
+    np.testing.assert_allclose(rec.numpy(), x, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_perfect_reconstruction(mode):
+    x = torch.randn(2, 3, 33, 20, dtype=torch.float64)
+    for wavelet in ("db3", "sym4", "bior3.5"):
+        rec = waverec2(wavedec2(x, wavelet, mode=mode, level=2), wavelet, mode=mode)
+        torch.testing.assert_close(rec[..., :33, :20], x, rtol=0, atol=1e-10)
+
+
+def test_single_level_and_orientation_names():
+    x = np.random.default_rng(2).standard_normal((1, 1, 12, 10))
+    ca, (ch, cv, cd) = dwt2(torch.from_numpy(x), "db2", mode="reflect")
+    rca, (rch, rcv, rcd) = pywt.dwt2(x, "db2", mode="reflect")
+    for o, r in zip((ca, ch, cv, cd), (rca, rch, rcv, rcd)):
+        np.testing.assert_allclose(o.numpy(), r, atol=1e-12)
+    rec = idwt2((ca, (ch, cv, cd)), "db2", mode="reflect").numpy()
+    np.testing.assert_allclose(rec, pywt.idwt2((rca, (rch, rcv, rcd)), "db2", mode="reflect"),
+                               atol=1e-12)
+    # cH is high-pass along H: a horizontal edge shows in cH only
+    edge = torch.zeros(1, 1, 16, 16, dtype=torch.float64)
+    edge[..., 7:, :] = 1.0
+    _, (h, v, d) = dwt2(edge, "haar")
+    assert h.abs().max() > 0.5 and v.abs().max() < 1e-12 and d.abs().max() < 1e-12
+
+
+def test_default_level_and_missing_details():
+    x = torch.randn(1, 1, 64, 40, dtype=torch.float64)
+    coeffs = wavedec2(x, "db4", mode="zero")
+    assert len(coeffs) - 1 == pywt.dwtn_max_level((64, 40), "db4") == dwt_max_level((64, 40),
+                                                                                   "db4")
+    ref = pywt.wavedec2(x.numpy(), "db4", mode="zero")
+    ref[1] = (None, ref[1][1], ref[1][2])
+    coeffs[1] = (None, coeffs[1][1], coeffs[1][2])
+    np.testing.assert_allclose(waverec2(coeffs, "db4").numpy(),
+                               pywt.waverec2(ref, "db4", mode="zero"),
+                               atol=1e-12)
+
+
+def test_waverec2_of_pywt_coefficients():
+    x = np.random.default_rng(3).standard_normal((2, 21, 19))
+    ref = pywt.wavedec2(x, "sym3", mode="symmetric", level=1)
+    coeffs = [torch.from_numpy(ref[0])] + [tuple(torch.from_numpy(c) for c in d) for d in ref[1:]]
+    np.testing.assert_allclose(waverec2(coeffs, "sym3", mode="symmetric").numpy(),
+                               pywt.waverec2(ref, "sym3", mode="symmetric"), atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["zero", "symmetric", "periodization"])
+def test_gradcheck(mode):
+    x = torch.randn(1, 2, 9, 7, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: tuple(_flat(wavedec2(t, "db2", mode, 2))), (x,))
+    coeffs = wavedec2(x.detach(), "db2", mode, 1)
+    flat = [c.clone().requires_grad_() for c in _flat(coeffs)]
+
+    def rec(a, h, v, d):
+        return waverec2([a, (h, v, d)], "db2", mode)
+
+    assert torch.autograd.gradcheck(rec, tuple(flat))
+
+
+def test_extension_matches_pywt_pad():
+    x = np.arange(5.0)
+    for mode in ("zero", "symmetric", "reflect", "periodic", "constant"):
+        index = extension_index(np.arange(-7, 12), 5, mode)
+        ext = np.where(index >= 0, x[np.maximum(index, 0)], 0.0)
+        np.testing.assert_array_equal(ext, pywt.pad(x, (7, 7), mode))
+
+
+def test_modules_and_errors():
+    dwt, idwt = DWT2D("db4", level=2, mode="symmetric"), IDWT2D("db4", mode="symmetric")
+    assert "db4" in repr(dwt) and "level=2" in repr(dwt) and "symmetric" in repr(idwt)
+    x = torch.randn(2, 3, 32, 32)
+    torch.testing.assert_close(idwt(dwt(x)), x, atol=1e-5, rtol=0)
+    with pytest.raises(TypeError):
+        wavedec2(np.zeros((8, 8)), "db1")
+    with pytest.raises(TypeError):
+        wavedec2(torch.zeros(8, 8, dtype=torch.long), "db1")
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        wavedec2(torch.zeros(8), "db1")
+    with pytest.raises(ValueError, match="mode"):
+        wavedec2(torch.zeros(8, 8), "db1", mode="smooth")
+    with pytest.raises(ValueError, match="wavelet"):
+        wavedec2(torch.zeros(8, 8), "not-a-wavelet")
+    with pytest.raises(ValueError):
+        wavedec2(torch.zeros(8, 8), "db1", level=-1)
+
+
+def test_import_kymatio_does_not_import_pywt():
+    code = "import sys, kymatio, kymatio.attention; print('pywt' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
