@@ -10,12 +10,12 @@ import torch
 from torch import Tensor, nn
 
 from ..attention.wmsa import TransformerBlock
-from .wavelet_transformer import PRESETS, _init_weights, _pair
+from .wavelet_transformer import PresetSizes, _init_weights, _pair
 
 __all__ = ["VisionTransformer"]
 
 
-class VisionTransformer(nn.Module):
+class VisionTransformer(PresetSizes, nn.Module):
     """ViT classifier on non-overlapping patches.
 
     Parameters
@@ -73,28 +73,6 @@ class VisionTransformer(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         """Class logits ``(B, num_classes)``."""
         return self.head(self.forward_features(x)[:, 0])
-
-    @classmethod
-    def from_preset(cls, name: str, **kwargs: Any) -> "VisionTransformer":
-        """Model of a named size (``'tiny'``, ``'small'``, ``'base'``); kwargs override."""
-        if name not in PRESETS:
-            raise ValueError("preset must be one of {}, got {!r}".format(sorted(PRESETS), name))
-        return cls(**{**PRESETS[name], **kwargs})
-
-    @classmethod
-    def tiny(cls, **kwargs: Any) -> "VisionTransformer":
-        """embed_dim 96, depth 4, 3 heads."""
-        return cls.from_preset("tiny", **kwargs)
-
-    @classmethod
-    def small(cls, **kwargs: Any) -> "VisionTransformer":
-        """embed_dim 192, depth 6, 3 heads."""
-        return cls.from_preset("small", **kwargs)
-
-    @classmethod
-    def base(cls, **kwargs: Any) -> "VisionTransformer":
-        """embed_dim 384, depth 12, 6 heads."""
-        return cls.from_preset("base", **kwargs)
 
     def extra_repr(self) -> str:
         return ("image_size={}, in_channels={}, num_classes={}, embed_dim={}, depth={}, "

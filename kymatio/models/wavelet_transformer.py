@@ -13,7 +13,7 @@ from ..attention.positional import ScaleAwarePositionalEncoding
 from ..attention.tokenizer import WaveletTokenizer
 from ..attention.wmsa import TransformerBlock
 
-__all__ = ["WaveletTransformer", "PRESETS"]
+__all__ = ["WaveletTransformer", "PresetSizes", "PRESETS"]
 
 #: Sizes of the seed's table: (embed_dim, depth, num_heads).
 PRESETS: Dict[str, Dict[str, int]] = {
@@ -27,7 +27,34 @@ def _pair(size: Union[int, Tuple[int, int]]) -> Tuple[int, int]:
     return (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
 
 
-class WaveletTransformer(nn.Module):
+class PresetSizes:
+    """``from_preset(name)`` and the ``tiny()``, ``small()``, ``base()`` shortcuts of the
+    transformer models (sizes in :data:`PRESETS`; keyword arguments override them)."""
+
+    @classmethod
+    def from_preset(cls, name: str, **kwargs: Any) -> Any:
+        """Model of a named size (``'tiny'``, ``'small'``, ``'base'``); kwargs override."""
+        if name not in PRESETS:
+            raise ValueError("preset must be one of {}, got {!r}".format(sorted(PRESETS), name))
+        return cls(**{**PRESETS[name], **kwargs})
+
+    @classmethod
+    def tiny(cls, **kwargs: Any) -> Any:
+        """embed_dim 96, depth 4, 3 heads."""
+        return cls.from_preset("tiny", **kwargs)
+
+    @classmethod
+    def small(cls, **kwargs: Any) -> Any:
+        """embed_dim 192, depth 6, 3 heads."""
+        return cls.from_preset("small", **kwargs)
+
+    @classmethod
+    def base(cls, **kwargs: Any) -> Any:
+        """embed_dim 384, depth 12, 6 heads."""
+        return cls.from_preset("base", **kwargs)
+
+
+class WaveletTransformer(PresetSizes, nn.Module):
     """Image classifier attending over multi-scale wavelet tokens.
 
     Parameters
@@ -105,28 +132,6 @@ class WaveletTransformer(nn.Module):
         """Class logits ``(B, num_classes)``."""
         tokens, _ = self.forward_features(x)
         return self.head(tokens.mean(dim=1))
-
-    @classmethod
-    def from_preset(cls, name: str, **kwargs: Any) -> "WaveletTransformer":
-        """Model of a named size (``'tiny'``, ``'small'``, ``'base'``); kwargs override."""
-        if name not in PRESETS:
-            raise ValueError("preset must be one of {}, got {!r}".format(sorted(PRESETS), name))
-        return cls(**{**PRESETS[name], **kwargs})
-
-    @classmethod
-    def tiny(cls, **kwargs: Any) -> "WaveletTransformer":
-        """embed_dim 96, depth 4, 3 heads."""
-        return cls.from_preset("tiny", **kwargs)
-
-    @classmethod
-    def small(cls, **kwargs: Any) -> "WaveletTransformer":
-        """embed_dim 192, depth 6, 3 heads."""
-        return cls.from_preset("small", **kwargs)
-
-    @classmethod
-    def base(cls, **kwargs: Any) -> "WaveletTransformer":
-        """embed_dim 384, depth 12, 6 heads."""
-        return cls.from_preset("base", **kwargs)
 
     def extra_repr(self) -> str:
         return ("image_size={}, in_channels={}, num_classes={}, embed_dim={}, depth={}, "
