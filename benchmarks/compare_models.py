@@ -13,9 +13,7 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 from typing import Any, Callable, Dict, List, Optional
 
 import torch
@@ -27,6 +25,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 from kymatio.models.vit import VisionTransformer  # noqa: E402
 from kymatio.models.wavelet_transformer import WaveletTransformer  # noqa: E402
 from kymatio.torch import Scattering2D  # noqa: E402
+
+from _bench_worker import median_time  # noqa: E402  (benchmarks/ is sys.path[0])
 
 DEFAULT_JSON = os.path.join(HERE, "results", "compare_models.json")
 
@@ -47,14 +47,7 @@ class ScatteringLinear(nn.Module):
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int, warmup: int) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+    return 1e3 * median_time(fn, repeat, warmup)
 
 
 def build_models(sizes: List[str]) -> Dict[str, nn.Module]:
