@@ -26,42 +26,13 @@ from typing import Dict, List, Sequence, Tuple
 
 import torch
 from scipy import stats
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 from torch import nn
 from tqdm import tqdm
 
+from kymatio.experiments import accuracy, upsampled_digits
 from kymatio.models import ExampleLinearClassifier
 
 SIZE = 32
-
-
-def load_data(seed: int, test_size: float = 0.3) -> Tuple[torch.Tensor, ...]:
-    """Digits upsampled to ``SIZE x SIZE`` in [0, 1], split into train and test sets.
-
-    Returns
-    -------
-    x_train, y_train, x_test, y_test : Tensor
-        Images ``(n, 1, SIZE, SIZE)`` (float32) and labels ``(n,)``.
-    """
-    digits = load_digits()
-    images = torch.from_numpy(digits.images).float()[:, None] / 16.0
-    images = nn.functional.interpolate(images, size=(SIZE, SIZE), mode="bilinear",
-                                       align_corners=False)
-    labels = torch.from_numpy(digits.target).long()
-    train, test = train_test_split(range(len(labels)), test_size=test_size,
-                                   random_state=seed, stratify=digits.target)
-    return images[train], labels[train], images[test], labels[test]
-
-
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             batch_size: int = 256) -> float:
-    """Test accuracy of ``model`` (in eval mode, without gradients)."""
-    model.eval()
-    with torch.no_grad():
-        predictions = torch.cat([model(x[i:i + batch_size]).argmax(1)
-                                 for i in range(0, len(x), batch_size)])
-    return float((predictions == y).float().mean())
 
 
 def train(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
@@ -92,7 +63,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> Dict[str, float]:
     """Both phases for one seed; returns the accuracies and the filter change."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
-    x_train, y_train, x_test, y_test = load_data(seed)
+    x_train, y_train, x_test, y_test = upsampled_digits(SIZE, seed)
     model = ExampleLinearClassifier(J=2, shape=(SIZE, SIZE), in_channels=1,
                                     num_classes=10, L=8, learnable=True,
                                     parametrization=args.parametrization)

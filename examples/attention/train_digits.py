@@ -28,37 +28,16 @@ root::
 import argparse
 import math
 import time
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence
 
 import torch
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 from torch import nn
 from tqdm import tqdm
 
+from kymatio.experiments import accuracy, upsampled_digits
 from kymatio.models import VisionTransformer, WaveletTransformer
 
 SIZE = 32
-
-
-def load_data(seed: int, test_size: float = 0.3) -> Tuple[torch.Tensor, ...]:
-    """Digits upsampled to ``SIZE x SIZE``, split into train and test sets, standardised.
-
-    Returns
-    -------
-    x_train, y_train, x_test, y_test : Tensor
-        Images ``(n, 1, SIZE, SIZE)`` (float32) and labels ``(n,)``.
-    """
-    digits = load_digits()
-    images = torch.from_numpy(digits.images).float()[:, None] / 16.0
-    images = nn.functional.interpolate(images, size=(SIZE, SIZE), mode="bilinear",
-                                       align_corners=False)
-    labels = torch.from_numpy(digits.target).long()
-    train, test = train_test_split(range(len(labels)), test_size=test_size,
-                                   random_state=seed, stratify=digits.target)
-    mean, std = images[train].mean(), images[train].std()
-    images = (images - mean) / std
-    return images[train], labels[train], images[test], labels[test]
 
 
 def model_factories(args: argparse.Namespace) -> Dict[str, Callable[[], nn.Module]]:
@@ -74,16 +53,6 @@ def model_factories(args: argparse.Namespace) -> Dict[str, Callable[[], nn.Modul
         "VisionTransformer (4x4 patches)":
             lambda: VisionTransformer(patch_size=4, **size),
     }
-
-
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             batch_size: int = 128) -> float:
-    """Accuracy of ``model`` on ``(x, y)`` (eval mode, no gradients)."""
-    model.eval()
-    with torch.no_grad():
-        predictions = torch.cat([model(x[i:i + batch_size]).argmax(1)
-                                 for i in range(0, len(x), batch_size)])
-    return float((predictions == y).float().mean())
 
 
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, args: argparse.Namespace,
@@ -121,7 +90,7 @@ def main(argv: Sequence[str] = None) -> List[Dict[str, float]]:
     parser.add_argument("--num-heads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    x_train, y_train, x_test, y_test = load_data(args.seed)
+    x_train, y_train, x_test, y_test = upsampled_digits(SIZE, args.seed, standardize=True)
     print(f"Digits {SIZE}x{SIZE}: {len(x_train)} train, {len(x_test)} test images; "
           f"embed_dim={args.embed_dim}, depth={args.depth}, heads={args.num_heads}, "
           f"{args.epochs} epochs, seed {args.seed}, {args.threads} thread(s)")

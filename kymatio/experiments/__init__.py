@@ -1,0 +1,6 @@
+"""Helpers shared by the training examples and experiments: offline data sets and the
+evaluation loop."""
+from .data import upsampled_digits
+from .engine import accuracy
+
+__all__ = ["upsampled_digits", "accuracy"]
