@@ -26,32 +26,12 @@ from typing import Dict, List, Sequence, Tuple
 
 import torch
 from scipy import stats
-from torch import nn
 from tqdm import tqdm
 
-from kymatio.experiments import accuracy, upsampled_digits
+from kymatio.experiments import accuracy, train_epochs, upsampled_digits
 from kymatio.models import ExampleLinearClassifier
 
 SIZE = 32
-
-
-def train(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
-          y: torch.Tensor, epochs: int, batch_size: int, generator: torch.Generator,
-          description: str) -> None:
-    """Minimise the cross-entropy over ``epochs`` shuffled passes."""
-    model.train()
-    steps = epochs * math.ceil(len(x) / batch_size)
-    with tqdm(total=steps, desc=description, leave=False) as progress:
-        for _ in range(epochs):
-            order = torch.randperm(len(x), generator=generator)
-            for i in range(0, len(x), batch_size):
-                batch = order[i:i + batch_size]
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
-                loss.backward()
-                optimizer.step()
-                progress.update()
-                progress.set_postfix(loss=f"{loss.item():.3f}")
 
 
 def filter_vector(model: ExampleLinearClassifier) -> torch.Tensor:
@@ -71,7 +51,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> Dict[str, float]:
 
     model.freeze_scattering()                         # phase A: head only
     head_optimizer = torch.optim.Adam(model.head_parameters(), lr=args.lr_head)
-    train(model, head_optimizer, x_train, y_train, args.epochs_head, args.batch_size,
+    train_epochs(model, head_optimizer, x_train, y_train, args.epochs_head, args.batch_size,
           generator, f"seed {seed} head")
     head_accuracy = accuracy(model, x_test, y_test)
 
@@ -80,7 +60,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> Dict[str, float]:
         {"params": list(model.head_parameters()), "lr": args.lr_head / 10},
         {"params": [p for _, p in model.scattering.filter_parameters()],
          "lr": args.lr_filters}])
-    train(model, optimizer, x_train, y_train, args.epochs_finetune, args.batch_size,
+    train_epochs(model, optimizer, x_train, y_train, args.epochs_finetune, args.batch_size,
           generator, f"seed {seed} fine-tune")
     tuned_accuracy = accuracy(model, x_test, y_test)
     change = float((filter_vector(model) - initial).norm() / initial.norm())

@@ -26,15 +26,13 @@ root::
     python examples/attention/train_digits.py --epochs 5 --seed 1 --threads 2
 """
 import argparse
-import math
 import time
 from typing import Callable, Dict, List, Sequence
 
 import torch
 from torch import nn
-from tqdm import tqdm
 
-from kymatio.experiments import accuracy, upsampled_digits
+from kymatio.experiments import accuracy, train_epochs, upsampled_digits
 from kymatio.models import VisionTransformer, WaveletTransformer
 
 SIZE = 32
@@ -60,20 +58,9 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, args: argparse.Nam
     """AdamW on the cross-entropy for ``args.epochs`` shuffled passes; returns seconds."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
     generator = torch.Generator().manual_seed(args.seed)
-    steps = args.epochs * math.ceil(len(x) / args.batch_size)
-    model.train()
     start = time.perf_counter()
-    with tqdm(total=steps, desc=description, leave=False) as progress:
-        for _ in range(args.epochs):
-            order = torch.randperm(len(x), generator=generator)
-            for i in range(0, len(x), args.batch_size):
-                batch = order[i:i + args.batch_size]
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
-                loss.backward()
-                optimizer.step()
-                progress.update()
-                progress.set_postfix(loss=f"{loss.item():.3f}")
+    train_epochs(model, optimizer, x, y, args.epochs, args.batch_size, generator,
+                 description)
     return time.perf_counter() - start
 
 
