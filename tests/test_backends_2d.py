@@ -117,14 +117,24 @@ def test_compute_padding_leaves_a_border_of_2_to_the_J():
         assert padded % 2 ** J == 0 and padded - M >= 2 ** J
 
 
-@pytest.mark.parametrize("k", [1, 2])
-def test_periodized_product_gradients_match_autograd(k):
-    """The custom blockwise adjoint equals the gradient of periodize(cdgmm(A, B))."""
-    A = torch.randn(2, 1, 8, 12, dtype=torch.complex128, requires_grad=True)
-    B = torch.randn(3, 8, 12, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda a, b: torch_backend.periodized_product(a, b, k),
-                                    (A, B))
-    reference = torch_backend.periodize(torch_backend.cdgmm(A.detach(), B.detach()), k)
+@pytest.mark.parametrize("k", [1, 2, 4])
+@pytest.mark.parametrize("filter_dtype", [torch.float64, torch.complex128])
+@pytest.mark.parametrize("A_shape, B_shape", [
+    ((2, 1, 8, 12), (3, 8, 12)),        # A broadcast over the filters (wavelets)
+    ((2, 3, 1, 8, 12), (4, 8, 12)),     # a batch and a piece of orientations reduced
+    ((3, 4, 8, 12), (8, 12)),           # one filter for every map (low-pass)
+])
+def test_periodized_product_gradients_match_autograd(k, filter_dtype, A_shape, B_shape):
+    """The custom blockwise adjoint equals the gradient of periodize(cdgmm(A, B)), for
+    both operands together and each alone."""
+    generator = torch.Generator().manual_seed(k)
+    A = torch.randn(A_shape, dtype=torch.complex128, generator=generator)
+    B = torch.randn(B_shape, dtype=filter_dtype, generator=generator)
+    for grads in [(True, True), (True, False), (False, True)]:
+        inputs = (A.clone().requires_grad_(grads[0]), B.clone().requires_grad_(grads[1]))
+        assert torch.autograd.gradcheck(
+            lambda a, b: torch_backend.periodized_product(a, b, k), inputs, fast_mode=True)
+    reference = torch_backend.periodize(torch_backend.cdgmm(A, B), k)
     torch.testing.assert_close(torch_backend.periodized_product(A, B, k), reference)
 
 

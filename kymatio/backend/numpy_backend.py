@@ -11,7 +11,7 @@ from .fourier import sum_blocks as periodize
 
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
+           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
            "make_complex"]
 
@@ -80,6 +80,11 @@ def concatenate(arrays: Sequence[np.ndarray], axis: int = -3) -> np.ndarray:
 def join(arrays: Sequence[np.ndarray], axis: int) -> np.ndarray:
     """Concatenate arrays along an existing axis."""
     return np.concatenate(arrays, axis=axis)
+
+
+def split(x: np.ndarray, size: int, axis: int) -> list:
+    """Consecutive pieces of ``size`` entries (the last may be shorter) along ``axis``."""
+    return np.split(x, range(size, x.shape[axis], size), axis=axis)
 
 
 def reshape(x: np.ndarray, shape: Sequence[int]) -> np.ndarray:

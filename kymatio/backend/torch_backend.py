@@ -9,12 +9,12 @@ from typing import Any, Sequence
 
 import torch
 
-from .fourier import (ReflectPad, check_filter_product, reflect_pad_steps, split_blocks,
-                      split_shape, sum_blocks)
+from .fourier import (ReflectPad, block_indices, check_filter_product, reflect_pad_steps,
+                      split_blocks, split_shape, sum_blocks)
 from .fourier import periodized_product as periodized_product_blocks
 
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "reshape",
+           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
            "make_complex"]
 
@@ -140,10 +140,31 @@ def check_product(A: torch.Tensor, B: torch.Tensor) -> None:
                         f"{A.dtype}, filter {B.dtype}.")
 
 
+def _block_adjoint(grad: torch.Tensor, other: torch.Tensor, k: int, ndim: int,
+                   shape: torch.Size) -> torch.Tensor:
+    """Adjoint of one operand of ``sum_blocks(X * other)``: each block of the result is
+    ``grad * other[block]`` summed to the block's share of ``shape`` (the broadcast axes
+    of ``X`` reduced).
+
+    ``other`` must already carry the conjugation the adjoint needs. For ``k = 2`` the
+    blocks are formed one by one (each product keeps the long contiguous rows of the
+    small gradient); for larger ``k`` one broadcast product of block views is cheaper
+    than the Python loop.
+    """
+    if k > 2:
+        out = (split_blocks(grad, 1, ndim) * split_blocks(other, k, ndim)).sum_to_size(
+            split_shape(shape, k, ndim))
+        return out.reshape(shape)
+    out = grad.new_empty(shape, dtype=torch.promote_types(grad.dtype, other.dtype))
+    for index in block_indices(shape, k, ndim):
+        out[index] = (grad * other[index]).sum_to_size(out[index].shape)
+    return out
+
+
 class _PeriodizedProduct(torch.autograd.Function):
-    """``sum_blocks(A * B)`` with a broadcast adjoint: the gradient of every block of
-    ``A`` (and ``B``) is formed from the small gradient in one product, never tiling it
-    to full size (3x faster than autograd's slice and broadcast backward)."""
+    """``sum_blocks(A * B)`` with a blockwise adjoint: the gradient of every block of
+    ``A`` (and ``B``) is formed from the small gradient, never tiling it to full size
+    (3x faster than autograd's slice and broadcast backward)."""
 
     @staticmethod
     def forward(ctx: Any, A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
@@ -157,27 +178,23 @@ class _PeriodizedProduct(torch.autograd.Function):
     def backward(ctx: Any, grad: torch.Tensor) -> tuple:
         A, B = ctx.saved_tensors
         k, ndim = ctx.k, ctx.ndim
-        # The gradient of a block is the small gradient times the filter's block: one
-        # broadcast product of (..., 1, m, 1, n) against block views (..., k, m, k, n).
-        grad = split_blocks(grad, 1, ndim)
         grad_A = grad_B = None
         if ctx.needs_input_grad[0]:
-            grad_A = (grad * split_blocks(B, k, ndim).conj()).sum_to_size(
-                split_shape(ctx.A_shape, k, ndim))
-            grad_A = grad_A.reshape(ctx.A_shape)
+            grad_A = _block_adjoint(grad, B.conj().resolve_conj(), k, ndim, ctx.A_shape)
         if ctx.needs_input_grad[1]:
-            B_split = split_blocks(B, k, ndim)
-            grad_B = (grad * split_blocks(A, k, ndim).conj()).sum_to_size(B_split.shape)
-            grad_B = (grad_B if B.is_complex() else grad_B.real).reshape(B.shape)
+            # grad * conj(A) = conj(conj(grad) * A): conjugating the small gradient once
+            # instead of every (full-size) block of A.
+            grad_B = _block_adjoint(grad.conj().resolve_conj(), A, k, ndim, B.shape)
+            grad_B = grad_B.conj() if B.is_complex() else grad_B.real
         return grad_A, grad_B, None, None
 
 
 def periodized_product(A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> torch.Tensor:
     """``sum_blocks(A * B, k, ndim)`` computed block by block, with a blockwise backward."""
+    if torch.is_grad_enabled() and (B.requires_grad or (k > 1 and A.requires_grad)):
+        return _PeriodizedProduct.apply(A, B, k, ndim)
     if k == 1:
         return A * B
-    if torch.is_grad_enabled() and (A.requires_grad or B.requires_grad):
-        return _PeriodizedProduct.apply(A, B, k, ndim)
     return periodized_product_blocks(A, B, k, ndim)
 
 
@@ -189,6 +206,15 @@ def concatenate(arrays: Sequence[torch.Tensor], axis: int = -3) -> torch.Tensor:
 def join(arrays: Sequence[torch.Tensor], axis: int) -> torch.Tensor:
     """Concatenate tensors along an existing axis."""
     return torch.cat(tuple(arrays), dim=axis)
+
+
+def split(x: torch.Tensor, size: int, axis: int) -> list:
+    """Consecutive pieces of ``size`` entries (the last may be shorter) along ``axis``.
+
+    Views; unlike slicing, the backward of a split joins the pieces' gradients in one
+    step rather than filling a zero tensor of the whole size per piece.
+    """
+    return list(torch.split(x, size, dim=axis))
 
 
 def reshape(x: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
@@ -280,7 +306,7 @@ class Pad(ReflectPad):
         steps = [reflect_pad_steps(size, *width)
                  for size, width in zip(self.input_size, self.widths)]
         y = x.reshape((-1, 1) + tuple(x.shape[-ndim:]))  # (batch, channel, *signal)
-        for step in range(max((len(s) for s in steps), default=0)):
+        for step in range(max([0] + [len(s) for s in steps])):
             widths = []
             for axis_steps in reversed(steps):
                 widths += axis_steps[step] if step < len(axis_steps) else (0, 0)

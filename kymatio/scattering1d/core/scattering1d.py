@@ -157,8 +157,8 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
         filters = prepare_filters(backend, phi, psi1, psi2, plan)
     chunk = _signal_chunk(plan, filters, psi1.shape[-1])
     if x.shape[0] > chunk:
-        pieces = [_cascade(x[i:i + chunk], backend, filters, plan, pad_left, pad_right,
-                           ind_start, ind_end) for i in range(0, x.shape[0], chunk)]
+        pieces = [_cascade(piece, backend, filters, plan, pad_left, pad_right, ind_start,
+                           ind_end) for piece in backend.split(x, chunk, axis=0)]
         return [(backend.join([piece[i][0] for piece in pieces], axis=0), positions)
                 for i, (_, positions) in enumerate(pieces[0])]
     return _cascade(x, backend, filters, plan, pad_left, pad_right, ind_start, ind_end)
@@ -220,7 +220,7 @@ def stack_filters(backend: Any, phi_f: Dict, psi1_f: Sequence[Dict],
         Which wavelets ``psi2[k]`` holds.
     """
     psi2_rows = [[n2 for n2, psi in enumerate(psi2_f) if len(psi["levels"]) > k]
-                 for k in range(max((len(p["levels"]) for p in psi2_f), default=0))]
+                 for k in range(max([0] + [len(p["levels"]) for p in psi2_f]))]
     psi2 = [backend.concatenate([psi2_f[n2]["levels"][k] for n2 in rows], axis=0)
             for k, rows in enumerate(psi2_rows)]
     psi1 = backend.concatenate([psi["levels"][0] for psi in psi1_f], axis=0)

@@ -91,8 +91,10 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     M, N = phi[0].shape[-2:]
     batch_chunk = max(1, WORKING_SET_BYTES // (L * M * N * _COMPLEX_BYTES))
     if x.shape[0] > batch_chunk:
-        pieces = [scattering2d(x[i:i + batch_chunk], pad, unpad, backend, J, L, phi, psi,
-                               max_order) for i in range(0, x.shape[0], batch_chunk)]
+        # split (not slicing): its backward joins the pieces' gradients in one step
+        # instead of filling a zero tensor per piece.
+        pieces = [scattering2d(piece, pad, unpad, backend, J, L, phi, psi, max_order)
+                  for piece in backend.split(x, batch_chunk, axis=0)]
         return [backend.join(blocks, axis=0) for blocks in zip(*pieces)]
 
     def pack(maps: Any) -> Any:
@@ -142,8 +144,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
         theta_chunk = max(1, WORKING_SET_BYTES // (
             x.shape[0] * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
-        paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(
-            U_1[:, t:t + theta_chunk], j1, j2))), j2, L) for t in range(0, L, theta_chunk)],
-            axis=1) for j2 in range(j1 + 1, J)]
+        U_1_pieces = backend.split(U_1, theta_chunk, axis=1)
+        paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(piece, j1, j2))), j2, L)
+                               for piece in U_1_pieces], axis=1) for j2 in range(j1 + 1, J)]
         second.append(flatten(backend.join(paths, axis=-3)))
     return [S_0] + first + second
