@@ -20,6 +20,8 @@ __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
 
 name = "torch"
 
+_NORMAL_EXPONENT_LIMIT = 87.0  # exp(-87) ~ 1.6e-38 > float32's smallest normal
+
 
 def is_complex(x: torch.Tensor) -> bool:
     """True if ``x`` has a complex dtype."""
@@ -196,6 +198,18 @@ def periodized_product(A: torch.Tensor, B: torch.Tensor, k: int, ndim: int) -> t
     if k == 1:
         return A * B
     return periodized_product_blocks(A, B, k, ndim)
+
+
+def decaying_exp(exponent: torch.Tensor) -> torch.Tensor:
+    """``exp(-exponent)`` for the Gaussians of the differentiable filter banks, with the
+    exponent capped where float32 stops being normal (``exp(-87)``).
+
+    Values below that are negligible next to a filter's peak, but computing them costs
+    CPUs a slow path per element (an exponential that underflows to a denormal is ~10x
+    slower), and most of a narrow filter's grid is there. The capped entries get a zero
+    gradient, as their true (underflowing) one.
+    """
+    return torch.exp(-exponent.clamp(max=_NORMAL_EXPONENT_LIMIT))
 
 
 def concatenate(arrays: Sequence[torch.Tensor], axis: int = -3) -> torch.Tensor:

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Sequence
 
 import torch
 
+from ..backend.torch_backend import decaying_exp
 from .filter_bank import _MAX_PERIODS, adaptive_choice_P, periodize_filter_fourier
 
 __all__ = ["morlet_parameters", "morlet_fourier", "periodize_filter"]
@@ -65,7 +66,7 @@ def _folded_gaussians(N: int, xi: torch.Tensor, sigma: torch.Tensor,
     period), folded onto ``[0, 1)``: shape ``(K, N)``."""
     freqs = torch.arange((1 - periods) * N, periods * N, dtype=sigma.dtype,
                          device=sigma.device) / float(N)
-    gaussians = torch.exp(-(freqs - xi[:, None]) ** 2 / (2 * sigma[:, None] ** 2))
+    gaussians = decaying_exp((freqs - xi[:, None]) ** 2 / (2 * sigma[:, None] ** 2))
     return periodize_filter_fourier(gaussians, 2 * periods - 1)
 
 

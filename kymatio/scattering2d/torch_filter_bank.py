@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 
 import torch
 
+from ..backend.torch_backend import decaying_exp
 from .filter_bank import (_N_PERIODS, _PI_COMPAT, _UNDERFLOW_EXPONENT,
                           _squared_distance_to_grid, lowpass_parameters,
                           periodization_masks, periodize_filter_fft, wavelet_parameters)
@@ -93,12 +94,14 @@ def morlet_fourier(M: int, N: int, sigma: torch.Tensor, theta: torch.Tensor,
                (sin * sin + slant2 * cos * cos) / scale)
     a, b, c = (v[:, None, None, None, None] for v in (a, b, c))
     xx, yy = x[None, :, None, :, None], y[None, None, :, None, :]
-    envelope = torch.exp(-(a * xx * xx + b * xx * yy + c * yy * yy))  # (K, P, Q, M, N)
-    # The oscillation exp(i xi (x cos + y sin)) is separable in x and y.
+    envelope = decaying_exp(torch.addcmul(c * yy * yy, b * xx, yy) + a * xx * xx)  # (K, P, Q, M, N)
+    # The oscillation exp(i xi (x cos + y sin)) is separable in x and y. Its y factor is
+    # applied in real arithmetic (real envelope times (re, im) pairs), which spares the
+    # largest tensor a conversion to complex and complex products.
     phase_x = torch.polar(torch.ones_like(x), (xi * cos)[:, None, None] * x)   # (K, P, M)
     phase_y = torch.polar(torch.ones_like(y), (xi * sin)[:, None, None] * y)   # (K, Q, N)
-    wave = (envelope.to(phase_y.dtype) * phase_y[:, None, :, None, :]).sum(2)
-    wave = (wave * phase_x[..., None]).sum(1)                                # (K, M, N)
+    wave = (envelope[..., None] * torch.view_as_real(phase_y)[:, None, :, None]).sum(2)
+    wave = (torch.view_as_complex(wave) * phase_x[..., None]).sum(1)          # (K, M, N)
     if zero_mean:
         envelope = envelope.sum((1, 2))
         ratio = wave.sum((-2, -1)) / envelope.sum((-2, -1))

@@ -18,6 +18,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 import torch
 
+from ..backend.torch_backend import decaying_exp
 from .filter_bank import _grid, _solid_harmonics, _squared_norm
 
 __all__ = ["morlet_parameters", "harmonic_basis", "solid_harmonic_fourier",
@@ -103,7 +104,7 @@ def gaussian_fourier(squared_frequencies: torch.Tensor, sigma: torch.Tensor) -> 
     Tensor, shape (n, M, N, O)
         Real, differentiable with respect to ``sigma``.
     """
-    return torch.exp(-0.5 * squared_frequencies * (sigma * sigma)[:, None, None, None])
+    return decaying_exp(0.5 * squared_frequencies * (sigma * sigma)[:, None, None, None])
 
 
 def solid_harmonic_fourier(basis: torch.Tensor, degrees: List[int],
