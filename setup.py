@@ -23,9 +23,9 @@ setup(
     python_requires=">=3.9",
     install_requires=["numpy", "scipy", "packaging"],
     extras_require={
-        "torch": ["torch>=2.0"],
+        "torch": ["torch>=2.1"],
         "sklearn": ["scikit-learn"],
-        "attention": ["torch>=2.0", "PyWavelets"],
+        "attention": ["torch>=2.1", "PyWavelets"],
         "dev": ["pytest", "sphinx", "matplotlib", "scikit-learn", "tqdm", "PyWavelets"],
     },
     classifiers=[

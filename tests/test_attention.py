@@ -99,6 +99,21 @@ def test_positional_encoding_is_scale_normalised():
     assert pe.scale_embedding.grad.abs().sum() > 0 and pe.orientation_embedding.grad.abs().sum() > 0
 
 
+def _reference_log_kernel(kernel, meta):
+    """``log K`` from the definition: Gram of the orientation embeddings minus the
+    scaled squared level and position distances, ``(heads, N, N)``, float64."""
+    s = meta["scale"].double()
+    p = meta["position"].double()
+    o = meta["orientation"]
+    e = kernel.orientation_embedding.double()
+    sigma = torch.exp(kernel.log_scale_bandwidth.double())[:, None, None]
+    rho = torch.exp(kernel.log_radius.double())[:, None, None]
+    orient = torch.einsum("hid,hjd->hij", e[:, o], e[:, o])
+    ds = (s[:, None] - s[None, :]) ** 2
+    dp = ((p[:, None, :] - p[None, :, :]) ** 2).sum(-1)
+    return orient - ds / (2 * sigma ** 2) - dp / (2 * rho ** 2)
+
+
 def _reference_attention(attn, x, bias):
     b, n, d = x.shape
     h = attn.num_heads
@@ -110,16 +125,114 @@ def _reference_attention(attn, x, bias):
     return attn.proj(out.transpose(1, 2).reshape(b, n, d))
 
 
-@pytest.mark.parametrize("use_kernel", [True, False])
-def test_wmsa_matches_reference(use_kernel):
+def _reference_wmsa(attn, x, meta=None):
+    """W-MSA with the bias materialised: ``softmax(QK^T / sqrt(d) + log K + window)``."""
+    bias = None
+    if meta is not None:
+        bias = 0.0
+        if attn.kernel is not None:
+            bias = _reference_log_kernel(attn.kernel, meta).to(x.dtype)
+        if attn.scale_window is not None:
+            s = meta["scale"]
+            far = (s[:, None] - s[None, :]).abs() > attn.scale_window
+            bias = bias + torch.zeros(far.shape, dtype=x.dtype).masked_fill(far, -math.inf)
+    return _reference_attention(attn, x, bias)
+
+
+def _randomise_kernel(kernel, seed):
+    g = torch.Generator().manual_seed(seed)
+    h, o, d = kernel.orientation_embedding.shape
+    with torch.no_grad():
+        kernel.log_scale_bandwidth.copy_(0.5 * torch.randn(h, generator=g))
+        kernel.log_radius.copy_(0.5 * torch.randn(h, generator=g) - 1.5)
+        kernel.orientation_embedding.copy_(torch.randn(h, o, d, generator=g))
+
+
+@pytest.mark.parametrize("orientation_dim", [2, 4, 6])
+def test_kernel_features_give_log_kernel(orientation_dim):
+    kernel = WaveletAttentionKernel(num_heads=2, orientation_dim=orientation_dim).double()
+    _randomise_kernel(kernel, orientation_dim)
+    meta = _meta()
+    reference = _reference_log_kernel(kernel, meta)
+    torch.testing.assert_close(kernel.log_kernel(meta, torch.float64), reference)
+    phi_q, phi_k = kernel.attention_features(meta, torch.float64)
+    assert phi_q.shape == phi_k.shape == (2, 333, min(4, orientation_dim) + 4)
+    # equal up to a constant per query (row), which the softmax removes
+    difference = phi_q @ phi_k.transpose(1, 2) - reference
+    torch.testing.assert_close(difference, difference[:, :, :1].expand_as(difference))
+    # gradients reach every parameter
+    (phi_q @ phi_k.transpose(1, 2)).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in kernel.parameters())
+
+
+@pytest.mark.parametrize("use_kernel,scale_window", [(True, None), (False, None), (True, 1),
+                                                     (False, 0)])
+def test_wmsa_matches_reference(use_kernel, scale_window):
     torch.manual_seed(0)
-    attn = WaveletMultiScaleAttention(12, 3, use_kernel=use_kernel).double()
-    meta = _meta(((4, 4), (2, 2)))
-    x = torch.randn(2, meta["scale"].shape[0], 12, dtype=torch.float64)
-    bias = attn.kernel.log_kernel(meta, torch.float64) if use_kernel else None
-    torch.testing.assert_close(attn(x, meta), _reference_attention(attn, x, bias))
+    attn = WaveletMultiScaleAttention(12, 3, use_kernel=use_kernel,
+                                      scale_window=scale_window).double()
+    if use_kernel:
+        _randomise_kernel(attn.kernel, 1)
+    meta = _meta(((4, 4), (2, 2), (1, 1)))
+    x = torch.randn(2, meta["scale"].shape[0], 12, dtype=torch.float64, requires_grad=True)
+    out = attn(x, meta)
+    expected = _reference_wmsa(attn, x, meta)
+    torch.testing.assert_close(out, expected)
+    # the materialised bias is the reference one
+    bias = attn.attention_bias(meta, torch.float64)
+    torch.testing.assert_close(_reference_attention(attn, x, bias), expected)
+    # same gradients for the input and every parameter (the kernel is learnable)
+    g = torch.randn(out.shape, generator=torch.Generator().manual_seed(2), dtype=out.dtype)
+    inputs = [x] + list(attn.parameters())
+    got = torch.autograd.grad(out, inputs, g)
+    want = torch.autograd.grad(expected, inputs, g)
+    for a, b in zip(got, want):
+        torch.testing.assert_close(a, b)
     if use_kernel:  # softmax(QK^T) * K renormalised
-        assert not torch.allclose(attn(x, meta), _reference_attention(attn, x, None))
+        assert not torch.allclose(out, _reference_attention(attn, x, None))
+    torch.testing.assert_close(attn(x), _reference_wmsa(attn, x))  # no metadata: plain
+
+
+def test_wavelet_transformer_float32_matches_reference(monkeypatch):
+    # the example's configuration on 32x32 images: 1009 tokens, float32
+    torch.manual_seed(0)
+    model = WaveletTransformer(image_size=32, in_channels=1, num_classes=10, embed_dim=32,
+                               depth=2, num_heads=2, wavelet="haar", n_levels=3,
+                               include_approximations=False, use_kernel=True)
+    for block in model.blocks:
+        _randomise_kernel(block.attn.kernel, 3)
+    x = torch.randn(2, 1, 32, 32, generator=torch.Generator().manual_seed(1))
+
+    def logits_and_grads():
+        model.zero_grad(set_to_none=True)
+        logits = model(x)
+        logits.square().sum().backward()
+        return logits.detach(), {n: p.grad.clone() for n, p in model.named_parameters()}
+
+    fast = logits_and_grads()
+    monkeypatch.setattr(WaveletMultiScaleAttention, "forward", _reference_wmsa)
+    reference = logits_and_grads()
+    torch.testing.assert_close(fast[0], reference[0], rtol=1e-5, atol=1e-6)
+    for name, grad in reference[1].items():
+        scale = grad.abs().max().item()
+        torch.testing.assert_close(fast[1][name], grad, rtol=1e-4, atol=1e-5 * scale,
+                                   msg=lambda m, name=name: name + ": " + m)
+
+
+def _sdpa_backends(attn, x, meta):
+    with torch.profiler.profile() as prof:
+        attn(x, meta).sum().backward()
+    return {e.key for e in prof.key_averages() if "scaled_dot_product" in e.key}
+
+
+def test_kernel_attention_uses_the_plain_attention_backend():
+    # a learnable N x N float mask would send SDPA to its unfused math fallback
+    torch.manual_seed(0)
+    meta = _meta()
+    x = torch.randn(2, meta["scale"].shape[0], 16, requires_grad=True)
+    with_kernel = _sdpa_backends(WaveletMultiScaleAttention(16, 2, use_kernel=True), x, meta)
+    plain = _sdpa_backends(WaveletMultiScaleAttention(16, 2, use_kernel=False), x, meta)
+    assert with_kernel == plain
 
 
 def test_scale_window_blocks_far_scales():

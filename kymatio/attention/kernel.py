@@ -12,6 +12,17 @@
 
 Each factor is PSD, so is their (Schur) product.  Attention uses ``log K`` as an
 additive bias of the logits, i.e. ``softmax(QK^T / sqrt(d)) * K``, renormalised.
+
+``log K`` is a bilinear form of a few token features: with ``E_o`` the orientation
+embedding, ``u = (j / sigma, p / rho)`` and ``c(u) = |u|**2 / 2``,
+
+    log K(t, t') = E_o . E_o' + u . u' - c(u') - c(u),
+
+so ``log K = Phi_q Phi_k^T - c(u)`` with ``Phi_q = [E_o, u, 1]`` and
+``Phi_k = [E_o', u', -c(u')]`` (see :meth:`WaveletAttentionKernel.attention_features`).
+The last term depends on the query only and cancels in the softmax over the keys,
+so the biased attention is plain attention of ``[q, Phi_q]`` over ``[k, Phi_k]``:
+no ``N x N`` bias is ever formed, and the fused attention kernels apply.
 """
 import math
 from typing import Dict, Tuple
@@ -76,6 +87,51 @@ class WaveletAttentionKernel(nn.Module):
         o = metadata["orientation"]
         k_orient = gram[:, o[:, None], o[None, :]]        # (heads, N, N)
         return k_orient - 0.5 * (ds * inv_sigma2 + dp * inv_rho2)
+
+    def attention_features(self, metadata: Dict[str, Tensor],
+                           dtype: torch.dtype = torch.float32) -> Tuple[Tensor, Tensor]:
+        """Query and key features ``(num_heads, N, r)`` of the log-kernel.
+
+        ``Phi_q[h] @ Phi_k[h].T`` equals ``log_kernel(metadata)[h]`` up to a term
+        that depends on the query (row) only, which the softmax over the keys
+        removes exactly.
+
+        Parameters
+        ----------
+        metadata : dict
+            ``'scale'``, ``'orientation'`` and ``'position'`` of the ``N`` tokens.
+        dtype : torch.dtype
+            Dtype of the features.
+
+        Returns
+        -------
+        (Tensor, Tensor)
+            ``Phi_q`` and ``Phi_k``, with ``r = min(n_orientations, orientation_dim)
+            + 4`` (orientation, level, row, column, offset).
+        """
+        scale = metadata["scale"].to(torch.float64)
+        pos = metadata["position"].to(torch.float64)
+        # Distances are translation invariant; centring keeps |u|**2, hence the
+        # cancellation u.u' - c(u'), small in floating point.
+        scale = scale - 0.5 * (scale.max() + scale.min())
+        pos = pos - 0.5 * (pos.amax(0) + pos.amin(0))
+        geometry = torch.cat([scale[:, None], pos], dim=1).to(dtype)      # (N, 3)
+        inv_width = torch.exp(-torch.stack([self.log_scale_bandwidth, self.log_radius,
+                                            self.log_radius], dim=1)).to(dtype)  # (heads, 3)
+        u = geometry * inv_width[:, None, :]                              # (heads, N, 3)
+        e = self.orientation_embedding.to(dtype)
+        o = metadata["orientation"]
+        heads, n = self.num_heads, o.shape[0]
+        if self.orientation_dim <= self.n_orientations:
+            eq = ek = e[:, o]                                             # (heads, N, dim)
+        else:  # one-hot queries against Gram rows: rank n_orientations suffices
+            eq = torch.eye(self.n_orientations, dtype=dtype, device=o.device)[o]
+            eq = eq.expand(heads, n, -1)
+            ek = (e @ e.transpose(1, 2))[:, o]
+        ones = u.new_ones(heads, n, 1)
+        phi_q = torch.cat([eq, u, ones], dim=2)
+        phi_k = torch.cat([ek, u, -0.5 * (u * u).sum(2, keepdim=True)], dim=2)
+        return phi_q, phi_k
 
     def forward(self, metadata: Dict[str, Tensor], dtype: torch.dtype = torch.float32
                 ) -> Tensor:

@@ -6,6 +6,12 @@ biased towards nearby scales, related orientations and nearby positions, with
 learnable bandwidths.  Optionally a hard *scale bandwidth* forbids attention between
 levels further apart than a given number of levels.  Without the kernel (or without
 metadata) it is standard multi-head attention, which the ViT baseline reuses.
+
+The bias is never formed: ``log K`` is, up to a per-query constant that the softmax
+removes, the product of small query and key features
+(:meth:`~kymatio.attention.kernel.WaveletAttentionKernel.attention_features`), which
+are appended to the queries and keys.  A learnable ``N x N`` float mask would force
+PyTorch's unfused (math) attention, several times slower forward and backward.
 """
 from typing import Dict, Optional
 
@@ -50,33 +56,62 @@ class WaveletMultiScaleAttention(nn.Module):
         self.proj = nn.Linear(embed_dim, embed_dim)
         self.attn_drop, self.proj_drop = attn_drop, nn.Dropout(proj_drop)
         self.kernel = WaveletAttentionKernel(num_heads) if use_kernel else None
+        self._window_mask: tuple = ()
 
     def attention_bias(self, metadata: Optional[Dict[str, Tensor]], dtype: torch.dtype
                        ) -> Optional[Tensor]:
-        """Additive logit bias ``(num_heads, N, N)`` (or ``None``)."""
+        """Additive logit bias ``(num_heads, N, N)`` (or ``None``), materialised.
+
+        The attention itself does not form it (see :meth:`forward`); this is the
+        explicit form of what it computes, for inspection.
+        """
         if metadata is None:
             return None
         bias = None
         if self.kernel is not None:
             bias = self.kernel.log_kernel(metadata, dtype)
         if self.scale_window is not None:
-            s = metadata["scale"]
-            far = (s[:, None] - s[None, :]).abs() > self.scale_window
-            mask = torch.zeros(far.shape, dtype=dtype, device=far.device)
-            mask = mask.masked_fill(far, float("-inf"))
+            mask = self.window_mask(metadata, dtype)
             bias = mask if bias is None else bias + mask
         return bias
+
+    def window_mask(self, metadata: Dict[str, Tensor], dtype: torch.dtype) -> Tensor:
+        """``-inf`` where the level distance exceeds ``scale_window``, else 0; ``(N, N)``.
+
+        Constant, cached for the latest metadata.
+        """
+        s = metadata["scale"]
+        cached = self._window_mask
+        if not (cached and cached[0] is s and cached[1] == dtype):
+            far = (s[:, None] - s[None, :]).abs() > self.scale_window
+            mask = torch.zeros(far.shape, dtype=dtype, device=far.device)
+            self._window_mask = (s, dtype, mask.masked_fill(far, float("-inf")))
+        return self._window_mask[2]
 
     def forward(self, x: Tensor, metadata: Optional[Dict[str, Tensor]] = None) -> Tensor:
         """Attend over tokens ``x`` of shape ``(B, N, embed_dim)``."""
         b, n, d = x.shape
-        qkv = self.qkv(x).view(b, n, 3, self.num_heads, d // self.num_heads)
+        head_dim = d // self.num_heads
+        qkv = self.qkv(x).view(b, n, 3, self.num_heads, head_dim)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
-        bias = self.attention_bias(metadata, x.dtype)
+        scale = head_dim ** -0.5
+        mask = None
+        if metadata is not None:
+            if self.kernel is not None:
+                phi_q, phi_k = self.kernel.attention_features(metadata, x.dtype)
+                # SDPA scales all logits by `scale`; the kernel term must not be
+                q = torch.cat([q, (phi_q / scale).expand(b, -1, -1, -1)], dim=-1)
+                k = torch.cat([k, phi_k.expand(b, -1, -1, -1)], dim=-1)
+                # the fused kernels need equal head sizes of q, k and v
+                v = F.pad(v, (0, phi_q.shape[-1]))
+            if self.scale_window is not None:
+                mask = self.window_mask(metadata, x.dtype)
         out = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=None if bias is None else bias.unsqueeze(0),
-            dropout_p=self.attn_drop if self.training else 0.0)
-        return self.proj_drop(self.proj(out.transpose(1, 2).reshape(b, n, d)))
+            q, k, v, attn_mask=mask, dropout_p=self.attn_drop if self.training else 0.0,
+            scale=scale)[..., :head_dim]
+        # 2D, so that the projection is one GEMM even on the strided slice of one head
+        out = self.proj(out.transpose(1, 2).reshape(b * n, d)).view(b, n, d)
+        return self.proj_drop(out)
 
     def extra_repr(self) -> str:
         return "embed_dim={}, num_heads={}, use_kernel={}, scale_window={}".format(
