@@ -10,15 +10,19 @@ forward+backward
 inverse
     ``waverec2`` of the coefficients, under ``torch.no_grad()``.
 
-Each number is the median of ``--repeat`` calls after ``--warmup`` calls; the
-implementations are interleaved round-robin so that load changes on a shared machine
-hit them alike.  Before timing, every peer's coefficients and reconstruction are
-compared with ours (max abs difference relative to the max of the input).  A peer
-that is not installed is reported as missing; the peers are never imported by the
-``kymatio`` package itself.
+Each number is the median of ``--repeat`` calls after ``--warmup`` calls, timed
+with the CPU time of the calling thread (``--clock thread``, the default on one
+thread: insensitive to other processes on a shared machine) or wall time
+(``--clock wall``, the default with several threads, whose work the calling
+thread's CPU time would miss); the implementations are interleaved round-robin
+so that load changes on a shared machine hit them alike.  Before timing, every
+peer's coefficients and reconstruction are compared with ours (max abs difference
+relative to the max of the input).  A peer that is not installed is reported as
+missing; the peers are never imported by the ``kymatio`` package itself.
 
 Usage: ``python benchmarks/dwt_peers.py [--threads 1] [--repeat 15] [--quick]
-[--json PATH]``; JSON goes to ``benchmarks/results/dwt_peers.json`` by default.
+[--clock thread|wall] [--json PATH]``; JSON goes to
+``benchmarks/results/dwt_peers.json`` by default.
 """
 import argparse
 import json
@@ -99,11 +103,15 @@ def make_impls(wavelet: str) -> Dict[str, Optional[Impl]]:
     return impls
 
 
+CLOCKS = {"thread": time.thread_time, "wall": time.perf_counter}
+_clock: Callable[[], float] = time.perf_counter
+
+
 def _timer(fn: Callable[[], Any]) -> Callable[[], float]:
     def run() -> float:
-        start = time.perf_counter()
+        start = _clock()
         fn()
-        return time.perf_counter() - start
+        return _clock() - start
     return run
 
 
@@ -195,9 +203,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="small shapes, few repeats")
+    parser.add_argument("--clock", choices=sorted(CLOCKS),
+                        help="default: thread with --threads 1, else wall")
     parser.add_argument("--json", default=DEFAULT_JSON)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    global _clock
+    args.clock = args.clock or ("thread" if args.threads == 1 else "wall")
+    _clock = CLOCKS[args.clock]
     shapes = [(128, 3, 32, 32), (8, 3, 256, 256)]
     if args.quick:
         shapes, args.repeat, args.warmup = [(8, 3, 32, 32)], 3, 1
@@ -206,7 +219,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print_table(results)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
-        json.dump({"threads": args.threads, "repeat": args.repeat, "torch": torch.__version__,
+        json.dump({"threads": args.threads, "clock": args.clock, "repeat": args.repeat,
+                   "torch": torch.__version__,
                    "machine": platform.platform(), "results": results}, f, indent=1)
     print("wrote", args.json)
     return 0

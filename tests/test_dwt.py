@@ -150,3 +150,94 @@ def test_import_kymatio_does_not_import_pywt():
     code = "import sys, kymatio, kymatio.attention; print('pywt' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# Two-tap wavelets take the polyphase path on even sizes; the custom filter banks
+# (not perfect-reconstruction, pywt applies them all the same) exercise every branch
+# of the kernel choice: general weights, weights of 0 and 1, unequal scales.
+TWO_TAP = {"haar": "haar", "bior1.1": "bior1.1",
+           "general": ((0.3, 0.9), (-0.8, 0.4), (0.6, -0.2), (0.1, 0.7)),
+           "unit": ((1.0, 0.5), (0.0, 2.0), (0.25, 1.0), (-1.5, 0.0)),
+           "zeros": ((0.0, 1.5), (2.0, 0.0), (0.0, 1.0), (1.0, 0.0))}
+POLY_SHAPES = [(2, 3, 16, 24), (1, 2, 23, 18), (2, 12, 9), (1, 1, 5, 7), (3, 40, 36)]
+
+
+def _two_tap(name):
+    bank = TWO_TAP[name]
+    return pywt.Wavelet(name) if isinstance(bank, str) else pywt.Wavelet(name, filter_bank=bank)
+
+
+def _grad_fn_names(t):
+    seen, todo = set(), [t.grad_fn]
+    while todo:
+        fn = todo.pop()
+        if fn is not None and fn not in seen:
+            seen.add(fn)
+            todo.extend(f for f, _ in fn.next_functions)
+    return {type(fn).__name__ for fn in seen}
+
+
+@pytest.mark.parametrize("name", sorted(TWO_TAP))
+@pytest.mark.parametrize("mode", MODES)
+def test_two_tap_polyphase_matches_pywt(name, mode):
+    wavelet = _two_tap(name)
+    rng = np.random.default_rng(4)
+    for shape in POLY_SHAPES:
+        x = rng.standard_normal(shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            ref = pywt.wavedec2(x, wavelet, mode=mode, level=3)
+        ours = wavedec2(torch.from_numpy(x), wavelet, mode=mode, level=3)
+        assert _max_err(ours, ref) < 1e-12
+        ours32 = wavedec2(torch.from_numpy(x).float(), wavelet, mode=mode, level=3)
+        assert _max_err(ours32, ref) < 1e-5 * max(1.0, max(np.abs(c).max() for c in _flat(ref)))
+        rec_ref = pywt.waverec2(ref, wavelet, mode=mode)
+        rec = waverec2(ours, wavelet, mode=mode).numpy()
+        assert rec.shape == rec_ref.shape
+        np.testing.assert_allclose(rec, rec_ref, rtol=0, atol=1e-12)
+        rec32 = waverec2(ours32, wavelet, mode=mode).numpy()
+        np.testing.assert_allclose(rec32, rec_ref, rtol=0, atol=1e-5 * np.abs(rec_ref).max())
+
+
+def test_two_tap_dispatch():
+    x = torch.randn(2, 16, 12, requires_grad=True)
+    names = _grad_fn_names(wavedec2(x, "haar", level=2)[0])
+    assert "_PolyAnalysisBackward" in names and "MmBackward0" not in names
+    names = _grad_fn_names(wavedec2(x, "db2", level=1)[0])
+    assert "_PolyAnalysisBackward" not in names
+    odd = _grad_fn_names(wavedec2(torch.randn(2, 15, 12, requires_grad=True), "haar", level=1)[0])
+    assert "_PolyAnalysisBackward" not in odd
+    rec = waverec2(wavedec2(x, "haar", level=2), "haar")
+    assert "_PolySynthesisBackward" in _grad_fn_names(rec)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_two_tap_perfect_reconstruction(mode):
+    for shape in [(2, 3, 32, 48), (2, 3, 33, 20), (1, 6, 7)]:
+        x = torch.randn(*shape, dtype=torch.float64)
+        for wavelet in ("haar", "bior1.1"):
+            rec = waverec2(wavedec2(x, wavelet, mode=mode, level=3), wavelet, mode=mode)
+            torch.testing.assert_close(rec[..., :shape[-2], :shape[-1]], x, rtol=0, atol=1e-12)
+        rec = waverec2(wavedec2(x.float(), "haar", mode=mode, level=3), "haar", mode=mode)
+        torch.testing.assert_close(rec[..., :shape[-2], :shape[-1]], x.float(), rtol=0,
+                                   atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["haar", "general", "unit", "zeros"])
+@pytest.mark.parametrize("shape", [(1, 2, 8, 12), (2, 7, 6)])
+def test_two_tap_gradcheck(name, shape):
+    wavelet = _two_tap(name)
+    x = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
+
+    def fwd(t):
+        return tuple(_flat(wavedec2(t, wavelet, "symmetric", 2)))
+
+    assert torch.autograd.gradcheck(fwd, (x,))
+    assert torch.autograd.gradgradcheck(fwd, (x,))
+    flat = [c.detach().clone().requires_grad_() for c in _flat(wavedec2(x, wavelet, "zero", 1))]
+
+    def rec(a, h, v, d):
+        return waverec2([a, (h, v, d)], wavelet, "zero")
+
+    assert torch.autograd.gradcheck(rec, tuple(flat))
+    assert torch.autograd.gradgradcheck(rec, tuple(flat))

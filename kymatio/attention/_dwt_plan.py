@@ -22,15 +22,22 @@ Conventions (those of PyWavelets, checked by the tests against ``pywt.dwt`` and
 * synthesis: ``x[n] = sum_i a[i] g[n + c - 2 i] + d[i] g'[n + c - 2 i]`` with
   ``c = F - 2`` and ``2 L - F + 2`` outputs, except ``'periodization'``, where
   ``c = F / 2 - 1``, the coefficients are periodic and there are ``2 L`` outputs.
+
+Two-tap filters (Haar) need none of this when the signal length is even: then
+``s = c = 0`` in every mode, no sample outside the signal is read, and each band
+is a fixed combination of the two polyphase components ``x[2 i]`` and
+``x[2 i + 1]`` (:func:`polyphase_plan`).  Synthesis with two taps never reads
+outside the coefficients, whatever their number.
 """
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "SynthesisPlan", "wavelet_filters",
-           "extension_index", "analysis_plan", "synthesis_plan", "dwt_max_level"]
+__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "SynthesisPlan", "PolyphasePlan",
+           "wavelet_filters", "extension_index", "analysis_plan", "synthesis_plan",
+           "polyphase_plan", "dwt_max_level"]
 
 #: Boundary modes understood by the transforms (names of PyWavelets).
 MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization")
@@ -268,3 +275,43 @@ def synthesis_plan(coeffs: int, filters: WaveletFilters, mode: str) -> Synthesis
                 matrix[u, r] = g0[k]
                 matrix[window + u, r] = g1[k]
     return SynthesisPlan(coeffs, out, block, windows, window, index, pad, matrix)
+
+
+Matrix2 = Tuple[Tuple[float, float], Tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class PolyphasePlan:
+    """One axis of a two-tap DWT as 2 x 2 matrices on polyphase components.
+
+    Attributes
+    ----------
+    analysis : 2 x 2 tuple
+        ``analysis[k][q]`` weighs ``x[2 i + q]`` in coefficient ``i`` of band ``k``
+        (0: approximation, 1: detail).
+    synthesis : 2 x 2 tuple
+        ``synthesis[q][k]`` weighs coefficient ``i`` of band ``k`` in ``x[2 i + q]``.
+    """
+
+    analysis: Matrix2
+    synthesis: Matrix2
+
+    @staticmethod
+    def exact_analysis(n: int) -> bool:
+        """Whether a signal of length ``n`` needs no boundary extension (all modes)."""
+        return n >= 2 and n % 2 == 0
+
+
+@lru_cache(maxsize=None)
+def polyphase_plan(filters: WaveletFilters) -> Optional[PolyphasePlan]:
+    """Polyphase form of a two-tap wavelet (``None`` for longer filters).
+
+    With ``F = 2`` the conventions of the module give ``a[i] = h[1] x[2 i] +
+    h[0] x[2 i + 1]`` and ``x[2 i + q] = g[q] a[i] + g'[q] d[i]``.
+    """
+    if filters.length != 2:
+        return None
+    dec, rec = (filters.dec_lo, filters.dec_hi), (filters.rec_lo, filters.rec_hi)
+    analysis = tuple((float(f[1]), float(f[0])) for f in dec)
+    synthesis = tuple((float(rec[0][q]), float(rec[1][q])) for q in range(2))
+    return PolyphasePlan(analysis, synthesis)  # type: ignore[arg-type]
