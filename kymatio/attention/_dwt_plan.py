@@ -1,7 +1,7 @@
 """Shape-dependent plans of the 1D discrete wavelet transform (NumPy, no torch).
 
-A *plan* turns one axis of a PyWavelets-compatible DWT (analysis) or inverse DWT
-(synthesis) into three cheap tensor operations:
+A *plan* turns one axis of a PyWavelets-compatible DWT (analysis) into three cheap
+tensor operations (the inverse is planned in :mod:`kymatio.attention._dwt_synthesis`):
 
 1. an *extension*: a gather (or a zero pad) that lays out the boundary-extended
    signal the transform reads;
@@ -35,9 +35,8 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "SynthesisPlan", "PolyphasePlan",
-           "wavelet_filters", "extension_index", "analysis_plan", "synthesis_plan",
-           "polyphase_plan", "dwt_max_level"]
+__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "PolyphasePlan", "wavelet_filters",
+           "extension_index", "analysis_plan", "polyphase_plan", "dwt_max_level"]
 
 #: Boundary modes understood by the transforms (names of PyWavelets).
 MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization")
@@ -216,65 +215,6 @@ def analysis_plan(n: int, filters: WaveletFilters, mode: str) -> AnalysisPlan:
         hi[2 * o + taps, o] = np.asarray(filters.dec_hi)[::-1]
     return AnalysisPlan(n, out, block, windows, window, index, pad, lo, hi,
                         np.concatenate([lo, hi], axis=1))
-
-
-@dataclass(frozen=True)
-class SynthesisPlan:
-    """One axis of an inverse DWT: coefficient extension, windows, matrix.
-
-    Attributes
-    ----------
-    coeffs, out : int
-        Coefficients per band and output length.
-    block, windows, window : int
-        Output pairs per window, number of windows, coefficients per band and window.
-    index : ndarray or None
-        Gather indices of the extended coefficients (``None``: zero padding).
-    pad : tuple of int
-        ``(left, right)`` zero padding when ``index`` is ``None`` (negative crops).
-    matrix : ndarray, shape (2 * window, 2 * block)
-        Maps the concatenated (approximation, detail) windows to ``2 * block`` outputs.
-    """
-
-    coeffs: int
-    out: int
-    block: int
-    windows: int
-    window: int
-    index: Any
-    pad: Tuple[int, int]
-    matrix: np.ndarray
-
-
-@lru_cache(maxsize=512)
-def synthesis_plan(coeffs: int, filters: WaveletFilters, mode: str) -> SynthesisPlan:
-    """Plan of one axis of :func:`pywt.idwt` for ``coeffs`` coefficients per band."""
-    f = filters.length
-    if mode == "periodization":
-        out, c = 2 * coeffs, f // 2 - 1
-    else:
-        out, c = 2 * coeffs - f + 2, f - 2
-    if out < 1:
-        raise ValueError("{} coefficients are too few for a wavelet of length {}; "
-                         "were they made with the same wavelet and mode?".format(coeffs, f))
-    pairs = -(-out // 2)
-    block = pairs if pairs <= SINGLE_WINDOW_MAX else BLOCK
-    windows = -(-pairs // block)
-    start = -((f - 1 - c) // 2)            # ceil((c - f + 1) / 2)
-    window = (2 * block - 1 + c) // 2 - start + 1
-    positions = np.arange((windows - 1) * block + window) + start
-    index, pad = None, (int(-positions[0]), int(positions[-1] - (coeffs - 1)))
-    if mode == "periodization":
-        index = extension_index(positions, coeffs, "periodic")
-    matrix = np.zeros((2 * window, 2 * block))
-    g0, g1 = np.asarray(filters.rec_lo), np.asarray(filters.rec_hi)
-    for u in range(window):
-        for r in range(2 * block):
-            k = r + c - 2 * start - 2 * u
-            if 0 <= k < f:
-                matrix[u, r] = g0[k]
-                matrix[window + u, r] = g1[k]
-    return SynthesisPlan(coeffs, out, block, windows, window, index, pad, matrix)
 
 
 Matrix2 = Tuple[Tuple[float, float], Tuple[float, float]]

@@ -11,7 +11,9 @@ and one matrix product per band with a block of the banded DWT operator (see
 :mod:`kymatio.attention._dwt_plan`).  Channels and batch are folded together, so
 every product is a single large GEMM, which is also what autograd runs backwards.
 The pass along the rows reads the transposed view of the previous result: the
-transposition is absorbed by the extension copy.
+transposition is absorbed by the extension copy.  The inverse of longer filters is
+polyphase (:mod:`kymatio.attention._dwt_synthesis`): two GEMM passes, no zero
+insertion and no window copies.
 
 Two-tap wavelets (Haar) on even sizes take a polyphase path instead: each band is
 a signed, scaled sum of the four polyphase components ``x[2i+p, 2j+q]``, computed
@@ -28,9 +30,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ._dwt_plan import (MODES, AnalysisPlan, Matrix2, SynthesisPlan, WaveletFilters,
-                        analysis_plan, dwt_max_level as _max_level, polyphase_plan,
-                        synthesis_plan, wavelet_filters)
+from ._dwt_plan import (MODES, AnalysisPlan, Matrix2, WaveletFilters, analysis_plan,
+                        dwt_max_level as _max_level, polyphase_plan, wavelet_filters)
+from ._dwt_synthesis import idwt2_level as _gemm_synthesis
 
 __all__ = ["MODES", "dwt2", "idwt2", "wavedec2", "waverec2", "dwt_max_level", "DWT2D",
            "IDWT2D"]
@@ -64,14 +66,6 @@ def _analysis_tensors(n: int, filters: WaveletFilters, mode: str, dtype: torch.d
     return plan, index, torch.as_tensor(plan.both, dtype=dtype, device=device)
 
 
-@lru_cache(maxsize=512)
-def _synthesis_tensors(n: int, filters: WaveletFilters, mode: str, dtype: torch.dtype,
-                       device: torch.device) -> Tuple[SynthesisPlan, Optional[Tensor], Tensor]:
-    plan = synthesis_plan(n, filters, mode)
-    index = None if plan.index is None else torch.as_tensor(plan.index, device=device)
-    return plan, index, torch.as_tensor(plan.matrix, dtype=dtype, device=device)
-
-
 def _extend(x: Tensor, index: Optional[Tensor], pad: Tuple[int, int]) -> Tensor:
     """Boundary extension along the last axis (always returns a fresh tensor)."""
     if index is not None:
@@ -100,18 +94,6 @@ def _analysis_last(x: Tensor, filters: WaveletFilters, mode: str) -> Tuple[Tenso
     win = _windows(xe, plan.window, 2 * plan.block, plan.windows).reshape(-1, plan.window)
     y = (win @ both).view(x.shape[:-1] + (plan.windows, 2, plan.block))
     return y.transpose(-3, -2), plan.out
-
-
-def _synthesis_last(a: Tensor, d: Tensor, filters: WaveletFilters, mode: str) -> Tensor:
-    """One inverse DWT pass along the last axis."""
-    plan, index, matrix = _synthesis_tensors(a.shape[-1], filters, mode, a.dtype, a.device)
-    ae = _windows(_extend(a, index, plan.pad), plan.window, plan.block, plan.windows)
-    de = _windows(_extend(d, index, plan.pad), plan.window, plan.block, plan.windows)
-    y = torch.cat([ae, de], dim=-1).reshape(-1, 2 * plan.window) @ matrix
-    y = y.reshape(a.shape[:-1] + (-1,))
-    if y.shape[-1] != plan.out:
-        y = y[..., :plan.out]
-    return y
 
 
 def _near_one(c: float) -> bool:
@@ -239,14 +221,16 @@ def _dwt2_level(x: Tensor, filters: WaveletFilters, mode: str) -> Tuple[Tensor, 
     return a.reshape(shape), (h.reshape(shape), v.reshape(shape), d.reshape(shape))
 
 
-def _idwt2_level(a: Tensor, details: Details, filters: WaveletFilters, mode: str) -> Tensor:
+def _idwt2_level(a: Tensor, details: Details, filters: WaveletFilters, mode: str,
+                 contiguous: bool = True) -> Tensor:
     h, v, d = details
     poly = polyphase_plan(filters)
     if poly is not None:
         return _PolySynthesis.apply(a, h, v, d, poly.synthesis, poly.synthesis)
-    lo = _synthesis_last(a.transpose(-1, -2), h.transpose(-1, -2), filters, mode)
-    hi = _synthesis_last(v.transpose(-1, -2), d.transpose(-1, -2), filters, mode)
-    return _synthesis_last(lo.transpose(-1, -2), hi.transpose(-1, -2), filters, mode)
+    shape = torch.broadcast_shapes(a.shape, h.shape, v.shape, d.shape)
+    bands = [t.expand(shape).reshape((-1,) + shape[-2:]) for t in (a, h, v, d)]
+    x = _gemm_synthesis(*bands, filters, mode, contiguous)
+    return x.reshape(shape[:-2] + x.shape[-2:])
 
 
 def dwt_max_level(size: Union[int, Sequence[int]], wavelet: Any) -> int:
@@ -384,7 +368,8 @@ def waverec2(coeffs: Sequence[Any], wavelet: Any, mode: str = "zero") -> Tensor:
             elif extra != 0:
                 raise ValueError("approximation of shape {} does not match details of "
                                  "shape {}".format(tuple(a.shape), tuple(h.shape)))
-        a = _idwt2_level(a, (h, v, d), filters, mode)
+        # inner levels stay in the layout the next level reads fastest
+        a = _idwt2_level(a, (h, v, d), filters, mode, contiguous=details is coeffs[-1])
     return a
 
 
