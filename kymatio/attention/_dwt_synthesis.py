@@ -164,14 +164,23 @@ def idwt2_level(a: Tensor, h: Tensor, v: Tensor, d: Tensor, filters: WaveletFilt
     else:
         nblk_w = -(-rows_w * lx // bw)
         per_band = (nblk_w + 1) * bw
-    buf = torch.empty((2, per_band), dtype=dtype, device=device)
     used = hx * 2 * r * lx
-    buf[:, used:].zero_()
+    zero_extension = ih is None and iw is None and min(ph.pad + pw.pad) >= 0
+    if zero_extension:  # the padding is the buffer's zeros: one copy per band
+        buf = torch.zeros((2, per_band), dtype=dtype, device=device)
+    else:
+        buf = torch.empty((2, per_band), dtype=dtype, device=device)
+        buf[:, used:].zero_()
     body = buf[:, :used].view(2, hx, 2, r, lx)
+    rows = slice(ph.pad[0], hx - ph.pad[1])
+    cols = slice(pw.pad[0], lx - pw.pad[1])
     for kh, pair in enumerate(((a, v), (h, d))):
         for kw, band in enumerate(pair):
-            band = _extend(_extend(band, -2, ih, ph.pad), -1, iw, pw.pad)
-            body[kw, :, kh].copy_(band.transpose(0, 1))
+            if zero_extension:
+                body[kw, rows, kh, :, cols].copy_(band.transpose(0, 1))
+            else:
+                band = _extend(_extend(band, -2, ih, ph.pad), -1, iw, pw.pad)
+                body[kw, :, kh].copy_(band.transpose(0, 1))
     # pass along W: (i, band_h, image) rows, both W bands contracted
     if pw.dense:
         wp = 2 * pw.pairs
