@@ -166,14 +166,15 @@ def idwt2_level(a: Tensor, h: Tensor, v: Tensor, d: Tensor, filters: WaveletFilt
         per_band = (nblk_w + 1) * bw
     used = hx * 2 * r * lx
     zero_extension = ih is None and iw is None and min(ph.pad + pw.pad) >= 0
-    if zero_extension:  # the padding is the buffer's zeros: one copy per band
-        buf = torch.zeros((2, per_band), dtype=dtype, device=device)
-    else:
-        buf = torch.empty((2, per_band), dtype=dtype, device=device)
-        buf[:, used:].zero_()
+    buf = torch.empty((2, per_band), dtype=dtype, device=device)
+    buf[:, used:].zero_()
     body = buf[:, :used].view(2, hx, 2, r, lx)
     rows = slice(ph.pad[0], hx - ph.pad[1])
     cols = slice(pw.pad[0], lx - pw.pad[1])
+    if zero_extension:  # zero the borders only; the bands are copied into the rest
+        for border in (body[:, :rows.start], body[:, rows.stop:],
+                       body[..., :cols.start], body[..., cols.stop:]):
+            border.zero_()
     for kh, pair in enumerate(((a, v), (h, d))):
         for kw, band in enumerate(pair):
             if zero_extension:
