@@ -1,0 +1,333 @@
+"""Two-phase training of any model of the registry, with early stopping, JSON results and
+checkpoints, on one process or under ``torchrun``.
+
+* **phase A** (``'head'``): the frontend (scattering filters) is frozen and only the head
+  learns (learning rate ``lr_head``); skipped for models without a separable frontend;
+* **phase B** (``'joint'``): everything learns, the head at ``lr_head_joint`` and the
+  frontend at ``lr_frontend`` (two AdamW parameter groups).
+
+Each phase starts by measuring the validation accuracy of its starting state, keeps the
+best state seen and stops after ``patience`` epochs without improvement. The best state
+is restored at the end of the phase, so phase B starts from phase A's best and a
+fine-tuning that never helps leaves the model as it was (``keep_best=False`` keeps the
+last epoch's state instead). Rank 0 writes ``results.json`` and one checkpoint per phase
+(``checkpoint_head.pt``, ``checkpoint_joint.pt``) into ``out_dir``.
+"""
+import copy
+import gc
+import json
+import logging
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from ..version import __version__
+from .config import ExperimentConfig
+from .datasets import ImageData, load_dataset
+from .distributed import (DistributedContext, all_reduce_sum, broadcast_buffers,
+                          setup_distributed, shard_indices, teardown_distributed)
+from .registry import build_model, parameter_counts, split_parameters
+
+__all__ = ["run_experiment", "load_checkpoint", "evaluate_checkpoint", "evaluate",
+           "seed_everything", "RESULTS_FILE"]
+
+logger = logging.getLogger(__name__)
+RESULTS_FILE = "results.json"
+PathLike = Union[str, Path]
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's (CPU and CUDA) generators."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+             context: Optional[DistributedContext] = None,
+             batch_size: int = 256) -> Tuple[float, float]:
+    """Accuracy and mean cross-entropy of ``model`` on ``(x, y)``, in eval mode.
+
+    Under ``torchrun`` each process evaluates its share and the counts are summed, so
+    every process gets the accuracy on the whole set.
+
+    Returns
+    -------
+    accuracy, loss : float
+    """
+    context = context or DistributedContext()
+    broadcast_buffers(model, context)
+    model.eval()
+    device = next(model.parameters()).device
+    indices = shard_indices(torch.arange(len(x)), context, pad=False)
+    correct = loss = 0.0
+    with torch.no_grad():
+        for start in range(0, len(indices), batch_size):
+            batch = indices[start:start + batch_size]
+            inputs, labels = x[batch].to(device), y[batch].to(device)
+            logits = model(inputs)
+            correct += float((logits.argmax(1) == labels).sum())
+            loss += float(nn.functional.cross_entropy(logits, labels, reduction="sum"))
+    correct, loss, count = all_reduce_sum([correct, loss, len(indices)], context).tolist()
+    return correct / max(count, 1), loss / max(count, 1)
+
+
+def _train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, data: ImageData,
+                 batch_size: int, generator: torch.Generator,
+                 context: DistributedContext, progress: bool = False) -> float:
+    """One shuffled pass over this process' share; returns the mean loss of all processes."""
+    model.train()
+    device = context.device
+    # Every process draws the same permutation (same generator state) and takes its share.
+    order = shard_indices(torch.randperm(len(data.x_train), generator=generator), context)
+    # Summed on the device: no host synchronisation per step.
+    total, count = torch.zeros((), dtype=torch.float64, device=device), 0
+    for start in tqdm(range(0, len(order), batch_size), desc="steps", unit="batch",
+                      leave=False, position=1, disable=not progress):
+        batch = order[start:start + batch_size]
+        if len(batch) < 2:  # batch normalisation cannot train on a single image
+            continue
+        inputs, labels = data.x_train[batch].to(device), data.y_train[batch].to(device)
+        optimizer.zero_grad(set_to_none=True)
+        loss = nn.functional.cross_entropy(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        total += loss.detach().double() * len(batch)
+        count += len(batch)
+    total, count = all_reduce_sum([float(total), count], context).tolist()
+    return total / max(count, 1)
+
+
+def _cpu_state(model: nn.Module) -> Dict[str, torch.Tensor]:
+    return {key: value.detach().to("cpu", copy=True) for key, value in
+            model.state_dict().items()}
+
+
+def _run_phase(name: str, model: nn.Module, groups: List[Dict[str, Any]], epochs: int,
+               data: ImageData, config: ExperimentConfig, context: DistributedContext,
+               generator: torch.Generator, checkpoint_info: Dict[str, Any]) -> Dict[str, Any]:
+    """Train one phase with early stopping; restore and checkpoint its best state."""
+    groups = [group for group in groups if group["params"]]
+    if context.distributed:
+        # Wrapped per phase: DDP only synchronises the parameters that require gradients
+        # when it is built, and the phases differ in which ones do.
+        device_ids = [context.device] if context.device.type == "cuda" else None
+        trained = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+    else:
+        trained = model
+    optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
+    start = time.perf_counter()
+    initial_accuracy, _ = evaluate(model, data.x_val, data.y_val, context)
+    best = {"epoch": 0, "val_accuracy": initial_accuracy, "state": _cpu_state(model)}
+    history, stale, stopped_early = [], 0, False
+    bar = tqdm(range(1, epochs + 1), desc=f"phase {name}", unit="epoch", leave=False,
+               disable=not (config.progress and context.is_main))
+    for epoch in bar:
+        epoch_start = time.perf_counter()
+        train_loss = _train_epoch(trained, optimizer, data, config.batch_size, generator,
+                                  context, config.progress and context.is_main)
+        val_accuracy, val_loss = evaluate(model, data.x_val, data.y_val, context)
+        history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
+                        "val_accuracy": val_accuracy,
+                        "time_s": time.perf_counter() - epoch_start})
+        bar.set_postfix(loss=f"{train_loss:.3f}", val=f"{val_accuracy:.3f}")
+        logger.info("phase %s epoch %d/%d: train loss %.4f, val accuracy %.4f", name, epoch,
+                    epochs, train_loss, val_accuracy)
+        if val_accuracy > best["val_accuracy"]:
+            best, stale = {"epoch": epoch, "val_accuracy": val_accuracy,
+                           "state": _cpu_state(model)}, 0
+        else:
+            stale += 1
+        if config.patience is not None and stale >= config.patience:
+            stopped_early = True
+            logger.info("phase %s: no better validation accuracy for %d epoch(s), stopping "
+                        "(best %.4f at epoch %d)", name, stale, best["val_accuracy"],
+                        best["epoch"])
+            break
+    bar.close()
+    if context.distributed:
+        del trained  # release DDP's reducer before the next phase wraps the model again
+        gc.collect()
+    final = best
+    if config.keep_best:
+        model.load_state_dict(best["state"])
+    else:
+        final = {"epoch": len(history), "val_accuracy": history[-1]["val_accuracy"]
+                 if history else initial_accuracy, "state": _cpu_state(model)}
+    test_accuracy, _ = evaluate(model, data.x_test, data.y_test, context)
+    checkpoint = f"checkpoint_{name}.pt"
+    if context.is_main:
+        torch.save({**checkpoint_info, "phase": name, "epoch": final["epoch"],
+                    "val_accuracy": final["val_accuracy"], "model_state": final["state"]},
+                   Path(config.out_dir) / checkpoint)
+    return {"name": name, "epochs_planned": epochs, "epochs_run": len(history),
+            "stopped_early": stopped_early, "initial_val_accuracy": initial_accuracy,
+            "best_epoch": best["epoch"], "best_val_accuracy": best["val_accuracy"],
+            "final_epoch": final["epoch"], "final_val_accuracy": final["val_accuracy"],
+            "test_accuracy": test_accuracy, "time_s": time.perf_counter() - start,
+            "learning_rates": {group["name"]: group["lr"] for group in groups},
+            "checkpoint": checkpoint, "history": history}
+
+
+def _phases(model: nn.Module, config: ExperimentConfig) -> List[Tuple[str, int, list]]:
+    """``(name, epochs, parameter groups)`` of the phases to run, requires_grad set lazily."""
+    split = split_parameters(model)
+    phases = []
+    if split is None:
+        if config.epochs_head:
+            logger.info("%s has no separable frontend: phase A (head only) skipped",
+                        config.model)
+        if config.epochs_joint:
+            phases.append(("joint", config.epochs_joint,
+                           [{"name": "all", "params": list(model.parameters()),
+                             "lr": config.joint_head_lr}]))
+        return phases
+    frontend, head = split
+    if config.epochs_head:
+        phases.append(("head", config.epochs_head,
+                       [{"name": "head", "params": head, "lr": config.lr_head}]))
+    if config.epochs_joint:
+        phases.append(("joint", config.epochs_joint,
+                       [{"name": "head", "params": head, "lr": config.joint_head_lr},
+                        {"name": "frontend", "params": frontend, "lr": config.lr_frontend}]))
+    return phases
+
+
+def _set_phase(model: nn.Module, name: str) -> None:
+    if split_parameters(model) is None:
+        return
+    if name == "head":
+        model.freeze_scattering()
+    else:
+        model.unfreeze_scattering()
+    for parameter in model.head_parameters():
+        parameter.requires_grad_(True)
+
+
+def _build(spec: Dict[str, Any]) -> nn.Module:
+    return build_model(spec["name"], tuple(spec["image_size"]), spec["in_channels"],
+                       spec["num_classes"], **spec["kwargs"])
+
+
+def run_experiment(config: ExperimentConfig) -> Dict[str, Any]:
+    """Train, evaluate and record one run (see the module docstring for the phases).
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+        The run; ``out_dir`` is created if needed.
+
+    Returns
+    -------
+    dict
+        The results, as written to ``out_dir/results.json``: ``config``, ``model``,
+        ``data``, ``parameters``, ``phases`` (with per-epoch ``history``),
+        ``best_val_accuracy``, ``test_accuracy``, ``time_s``, ``environment``.
+    """
+    config.validate()
+    if config.num_threads is not None:
+        torch.set_num_threads(config.num_threads)
+    context = setup_distributed(config.device)
+    try:
+        return _run(config, context)
+    finally:
+        teardown_distributed(context)
+
+
+def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any]:
+    start = time.perf_counter()
+    out_dir = Path(config.out_dir)
+    if context.is_main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    seed_everything(config.seed)
+    data = load_dataset(config.dataset, config.data_dir, config.image_size,
+                        config.val_fraction, config.train_limit, config.seed)
+    spec = {"name": config.model, "image_size": list(data.image_size),
+            "in_channels": data.in_channels, "num_classes": data.num_classes,
+            "kwargs": copy.deepcopy(config.model_kwargs)}
+    model = _build(spec).to(context.device)
+    if config.resume:
+        if not Path(config.resume).is_file():
+            raise FileNotFoundError(f"resume checkpoint {config.resume} does not exist; give "
+                                    f"a checkpoint_<phase>.pt written by an earlier run.")
+        state = torch.load(config.resume, map_location="cpu", weights_only=True)
+        model.load_state_dict(state["model_state"])
+        logger.info("resumed from %s (phase %s, epoch %s)", config.resume, state["phase"],
+                    state["epoch"])
+    counts = parameter_counts(model)
+    checkpoint_info = {"config": config.to_dict(), "model": spec,
+                       "torch_version": str(torch.__version__)}
+    generator = torch.Generator().manual_seed(config.seed)
+    phases = []
+    for name, epochs, groups in _phases(model, config):
+        _set_phase(model, name)
+        phases.append(_run_phase(name, model, groups, epochs, data, config, context,
+                                 generator, checkpoint_info))
+    counts["trainable"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    results = {
+        "config": config.to_dict(), "model": spec, "parameters": counts,
+        "data": {"dataset": config.dataset, "train": len(data.x_train),
+                 "val": len(data.x_val), "test": len(data.x_test),
+                 "image_size": list(data.image_size), "in_channels": data.in_channels,
+                 "num_classes": data.num_classes},
+        "phases": phases,
+        "best_val_accuracy": max(phase["best_val_accuracy"] for phase in phases),
+        "test_accuracy": phases[-1]["test_accuracy"],
+        "time_s": time.perf_counter() - start,
+        "environment": {"torch": str(torch.__version__), "kymatio": __version__,
+                        "python": platform.python_version(), "device": str(context.device),
+                        "world_size": context.world_size,
+                        "distributed": context.distributed, "backend": context.backend},
+    }
+    if context.is_main:
+        path = out_dir / RESULTS_FILE
+        path.with_suffix(".tmp").write_text(json.dumps(results, indent=2))
+        path.with_suffix(".tmp").replace(path)
+        logger.info("test accuracy %.4f; results in %s", results["test_accuracy"], path)
+    return results
+
+
+def load_checkpoint(path: PathLike, device: Union[str, torch.device] = "cpu"
+                    ) -> Tuple[nn.Module, Dict[str, Any]]:
+    """Rebuild the model of a checkpoint and load its best state.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``checkpoint_<phase>.pt`` written by :func:`run_experiment`.
+    device : str or torch.device, optional
+        Where to put the model.
+
+    Returns
+    -------
+    model : nn.Module
+        In eval mode.
+    checkpoint : dict
+        ``config``, ``model`` (the build spec), ``phase``, ``epoch``, ``val_accuracy``,
+        ``model_state``, ``torch_version``.
+    """
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    model = _build(checkpoint["model"])
+    model.load_state_dict(checkpoint["model_state"])
+    return model.to(device).eval(), checkpoint
+
+
+def evaluate_checkpoint(path: PathLike, split: str = "test",
+                        device: Union[str, torch.device] = "cpu") -> float:
+    """Accuracy of a checkpoint on the ``'test'`` or ``'val'`` split of its own run (the
+    data set is loaded again with the run's settings and seed)."""
+    if split not in ("test", "val"):
+        raise ValueError(f"split must be 'test' or 'val', got {split!r}.")
+    model, checkpoint = load_checkpoint(path, device)
+    config = ExperimentConfig.from_dict(checkpoint["config"])
+    data = load_dataset(config.dataset, config.data_dir, config.image_size,
+                        config.val_fraction, config.train_limit, config.seed)
+    x, y = (data.x_test, data.y_test) if split == "test" else (data.x_val, data.y_val)
+    return evaluate(model, x, y)[0]

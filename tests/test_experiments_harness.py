@@ -1,0 +1,251 @@
+"""The two-phase training harness, its data loaders and its command line."""
+import gzip
+import json
+import os
+import pickle
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from kymatio.experiments import (ConfigError, ExperimentConfig, build_model,
+                                 evaluate_checkpoint, load_checkpoint, load_dataset,
+                                 load_fashion_mnist, run_experiment)
+from kymatio.experiments.cli import main
+
+# A scattering model small enough to train two phases on 300 digits in well under a second.
+TINY = dict(model="scattering-linear", model_kwargs={"J": 1, "L": 2, "learnable": True},
+            dataset="digits", image_size=16, train_limit=300, val_fraction=0.2,
+            epochs_head=2, epochs_joint=2, lr_head=1e-2, lr_frontend=1e-2, batch_size=32,
+            seed=0, progress=False, device="cpu")
+
+
+def tiny_config(out_dir, **changes):
+    return ExperimentConfig(**{**TINY, "out_dir": str(out_dir), **changes})
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two runs of the tiny config: ``best`` (default) and ``last`` (keep_best=False)."""
+    root = tmp_path_factory.mktemp("runs")
+    best = run_experiment(tiny_config(root / "best"))
+    last = run_experiment(tiny_config(root / "last", keep_best=False))
+    return root, best, last
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"model": "resnet"}, "model must be one of"),
+    ({"dataset": "imagenet"}, "dataset must be one of"),
+    ({"epochs_head": -1}, "epochs_head must be an integer >= 0"),
+    ({"epochs_head": 0, "epochs_joint": 0}, "nothing to train"),
+    ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+    ({"patience": 0}, "patience must be an integer >= 1"),
+    ({"lr_frontend": -1e-3}, "lr_frontend must be a non-negative number"),
+    ({"val_fraction": 1.0}, "val_fraction must be strictly between 0 and 1"),
+    ({"device": "tpu"}, "device must be"),
+    ({"model_kwargs": [1]}, "model_kwargs must be a dict"),
+])
+def test_config_validation_names_the_bad_field(tmp_path, changes, message):
+    with pytest.raises(ConfigError, match=message):
+        tiny_config(tmp_path, **changes)
+
+
+def test_config_round_trip_and_unknown_keys(tmp_path):
+    config = tiny_config(tmp_path, patience=3)
+    assert ExperimentConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    with pytest.raises(ConfigError, match=r"unknown configuration keys \['epochs'\]"):
+        ExperimentConfig.from_dict({"epochs": 3})
+
+
+def test_build_model_errors_list_what_is_accepted():
+    with pytest.raises(ConfigError, match="set from the data set"):
+        build_model("scattering-linear", (16, 16), 1, 10, shape=(8, 8))
+    with pytest.raises(ConfigError, match="Accepted model arguments: J, L"):
+        build_model("scattering-linear", (16, 16), 1, 10, depth=3)
+    model = build_model("vit", (16, 16), 1, 10, embed_dim=16, depth=1, num_heads=2)
+    assert model(torch.zeros(2, 1, 16, 16)).shape == (2, 10)
+
+
+def test_two_phase_run_writes_results_and_checkpoints(runs):
+    root, results, _ = runs
+    on_disk = json.loads((root / "best" / "results.json").read_text())
+    assert on_disk == json.loads(json.dumps(results))
+    head, joint = results["phases"]
+    assert (head["name"], joint["name"]) == ("head", "joint")
+    assert head["learning_rates"] == {"head": 1e-2}
+    assert joint["learning_rates"] == {"head": 1e-2, "frontend": 1e-2}
+    for phase in (head, joint):
+        assert [entry["epoch"] for entry in phase["history"]] == [1, 2]
+        assert set(phase["history"][0]) == {"epoch", "train_loss", "val_loss",
+                                            "val_accuracy", "time_s"}
+        accuracies = [phase["initial_val_accuracy"]] + [e["val_accuracy"]
+                                                        for e in phase["history"]]
+        assert phase["best_val_accuracy"] == max(accuracies)
+        assert (root / "best" / phase["checkpoint"]).is_file()
+    assert head["history"][0]["train_loss"] > head["history"][-1]["train_loss"]
+    assert results["test_accuracy"] > 0.6 and results["data"]["train"] == 240
+    counts = results["parameters"]
+    assert counts["total"] == counts["frontend"] + counts["head"] and counts["frontend"] > 0
+    assert results["environment"]["torch"] == torch.__version__
+    assert results["config"]["out_dir"] == str(root / "best")
+
+
+def test_checkpoints_hold_the_best_or_the_last_state(runs):
+    root, best, last = runs
+    checkpoint = root / "best" / "checkpoint_joint.pt"
+    assert evaluate_checkpoint(checkpoint, "test") == pytest.approx(best["test_accuracy"],
+                                                                      abs=1e-12)
+    for name, results in (("best", best), ("last", last)):
+        for phase in results["phases"]:
+            path = root / name / phase["checkpoint"]
+            expected = phase["best_val_accuracy"] if name == "best" \
+                else phase["history"][-1]["val_accuracy"]
+            assert evaluate_checkpoint(path, "val") == pytest.approx(expected, abs=1e-12)
+
+
+def test_head_phase_keeps_the_filters_and_joint_phase_moves_them(runs):
+    root = runs[0] / "last"
+    head, info = load_checkpoint(root / "checkpoint_head.pt")
+    joint, _ = load_checkpoint(root / "checkpoint_joint.pt")
+    spec = info["model"]
+    fresh = build_model(spec["name"], spec["image_size"], spec["in_channels"],
+                        spec["num_classes"], **spec["kwargs"])
+    names = [name for name, _ in fresh.scattering.filter_parameters()]
+    assert names, "the tiny model must have learnable filters"
+    for name in names:
+        initial = getattr(fresh.scattering, name)
+        assert torch.equal(getattr(head.scattering, name), initial)
+        assert not torch.equal(getattr(joint.scattering, name), initial)
+    weight = [p for p in head.head_parameters() if p.ndim == 2][0]
+    assert not torch.equal(weight, [p for p in fresh.head_parameters() if p.ndim == 2][0])
+
+
+@pytest.mark.parametrize("patience, epochs_run", [(1, 1), (None, 3)])
+def test_early_stopping_when_validation_does_not_improve(tmp_path, patience, epochs_run):
+    # With zero learning rates and no batch normalisation nothing can change.
+    config = tiny_config(tmp_path, lr_head=0.0, lr_frontend=0.0, epochs_head=3,
+                         epochs_joint=3, patience=patience,
+                         model_kwargs={**TINY["model_kwargs"], "normalize": False})
+    results = run_experiment(config)
+    for phase in results["phases"]:
+        assert phase["epochs_run"] == epochs_run
+        assert phase["stopped_early"] == (patience is not None)
+        assert phase["best_epoch"] == 0
+
+
+def test_same_seed_same_results(runs, tmp_path):
+    _, first, _ = runs
+    again = run_experiment(tiny_config(tmp_path))
+    for a, b in zip(first["phases"], again["phases"]):
+        assert [{k: v for k, v in e.items() if k != "time_s"} for e in a["history"]] == \
+            [{k: v for k, v in e.items() if k != "time_s"} for e in b["history"]]
+    state_a = torch.load(runs[0] / "best" / "checkpoint_joint.pt")["model_state"]
+    state_b = torch.load(tmp_path / "checkpoint_joint.pt")["model_state"]
+    assert all(torch.equal(state_a[key], state_b[key]) for key in state_a)
+    other = run_experiment(tiny_config(tmp_path / "seed1", seed=1, epochs_joint=0))
+    assert other["phases"][0]["history"] != first["phases"][0]["history"]
+
+
+def write_idx(path, array):
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(
+        int(n).to_bytes(4, "big") for n in array.shape)
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_fashion_mnist_from_idx_files_and_missing_files(tmp_path):
+    rng = np.random.default_rng(0)
+    train, test = rng.integers(0, 256, (40, 28, 28)), rng.integers(0, 256, (10, 28, 28))
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", train)
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.arange(40) % 10)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", test)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.arange(10))
+    x_train, y_train, x_test, y_test = load_fashion_mnist(tmp_path)
+    assert x_train.shape == (40, 1, 28, 28) and y_test.tolist() == list(range(10))
+    np.testing.assert_allclose(x_test[:, 0].numpy() * 255, test, atol=1e-4)
+    data = load_dataset("fashion-mnist", tmp_path, image_size=16, val_fraction=0.25)
+    assert data.x_train.shape == (30, 1, 16, 16) and len(data.x_val) == 10
+    with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist.*--data-dir"):
+        load_fashion_mnist(tmp_path / "absent")
+
+
+def test_cifar10_from_python_batches_and_missing_folder(tmp_path):
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8),
+                 b"labels": [0, 1, 2, 3]}
+        (folder / name).write_bytes(pickle.dumps(batch))
+    data = load_dataset("cifar10", tmp_path, val_fraction=0.25)
+    assert data.x_train.shape == (15, 3, 32, 32) and data.x_test.shape == (4, 3, 32, 32)
+    assert data.num_classes == 4
+    with pytest.raises(FileNotFoundError, match="cifar-10-batches-py.*never downloaded"):
+        load_dataset("cifar10", tmp_path / "absent")
+
+
+def test_cli_help_and_bad_arguments(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert all(word in help_text for word in ("train", "quick", "evaluate", "analyze"))
+    bad = [(["train", "--model", "resnet", "--out", str(tmp_path)], "invalid choice"),
+           (["train", "--epochs-head", "-2", "--out", str(tmp_path)],
+            "epochs_head must be an integer >= 0"),
+           (["train", "--model-arg", "J"], "expected KEY=VALUE"),
+           (["train", "--epochs-head", "1"], "--out is required")]
+    for argv, message in bad:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+    assert main(["analyze", str(tmp_path)]) == 1
+    assert "no results.json" in capsys.readouterr().err
+
+
+def test_analyze_prints_a_table_and_draws_a_png(runs, capsys):
+    root, best, last = runs
+    assert main(["analyze", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["run", "model", "params"]
+    rows = {line.split()[0]: line.split() for line in lines[2:4]}
+    assert set(rows) == {"best", "last"}
+    assert rows["best"][4] == f"{best['test_accuracy']:.4f}"
+    assert rows["last"][2] == f"{last['parameters']['total']:,}"
+    png = root / "val_accuracy.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_torchrun_path_with_one_gloo_process(runs, tmp_path):
+    """The DDP path (process group, DistributedDataParallel, sharding) in a subprocess set
+    up as torchrun would with one process; it must reproduce the single-process run."""
+    if not torch.distributed.is_available():
+        pytest.fail("torch.distributed is not available in this torch build")
+    root, single, _ = runs
+    env = {**os.environ, "RANK": "0", "WORLD_SIZE": "1", "LOCAL_RANK": "0",
+           "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(free_port()),
+           "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "kymatio.experiments", "train", "--config",
+               str(root / "best" / "results.json"), "--out", str(tmp_path / "ddp"), "-q"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "test accuracy" in result.stdout
+    ddp = json.loads((tmp_path / "ddp" / "results.json").read_text())
+    assert ddp["environment"]["distributed"] and ddp["environment"]["backend"] == "gloo"
+    assert ddp["environment"]["world_size"] == 1
+    for a, b in zip(single["phases"], ddp["phases"]):
+        for entry_a, entry_b in zip(a["history"], b["history"]):
+            assert entry_b["train_loss"] == pytest.approx(entry_a["train_loss"], rel=1e-5)
+            assert entry_b["val_accuracy"] == entry_a["val_accuracy"]
+    assert ddp["test_accuracy"] == single["test_accuracy"]
+    assert (tmp_path / "ddp" / "checkpoint_joint.pt").is_file()
