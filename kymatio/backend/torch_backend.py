@@ -320,6 +320,7 @@ class Pad(ReflectPad):
         steps = [reflect_pad_steps(size, *width)
                  for size, width in zip(self.input_size, self.widths)]
         y = x.reshape((-1, 1) + tuple(x.shape[-ndim:]))  # (batch, channel, *signal)
+        # max([0] + ...), not max(..., default=0): torch.compile traces the former
         for step in range(max([0] + [len(s) for s in steps])):
             widths = []
             for axis_steps in reversed(steps):

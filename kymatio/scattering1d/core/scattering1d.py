@@ -219,6 +219,7 @@ def stack_filters(backend: Any, phi_f: Dict, psi1_f: Sequence[Dict],
     psi2_rows : list of list of int
         Which wavelets ``psi2[k]`` holds.
     """
+    # max([0] + ...), not max(..., default=0): torch.compile traces the former
     psi2_rows = [[n2 for n2, psi in enumerate(psi2_f) if len(psi["levels"]) > k]
                  for k in range(max([0] + [len(p["levels"]) for p in psi2_f]))]
     psi2 = [backend.concatenate([psi2_f[n2]["levels"][k] for n2 in rows], axis=0)
