@@ -68,6 +68,9 @@ def periodize_filter_fourier(h_f: np.ndarray, nperiods: int = 1) -> np.ndarray:
     return h_f.reshape(h_f.shape[:-1] + (nperiods, size)).mean(axis=-2)
 
 
+_FLOAT64_EXPONENT_LIMIT = 700.0
+
+
 def _fold_gaussians(N: int, centres: np.ndarray, sigmas: np.ndarray,
                     periods: int) -> np.ndarray:
     """Periodised Gaussians ``exp(-(w - xi)**2 / (2 sigma**2))``, one row per filter.
@@ -77,9 +80,19 @@ def _fold_gaussians(N: int, centres: np.ndarray, sigmas: np.ndarray,
     """
     if periods == 1 and not np.any(centres):
         freqs = np.fft.fftfreq(N)
-    else:
-        freqs = np.arange((1 - periods) * N, periods * N, dtype=float) / float(N)
-    gaussians = np.exp(-(freqs - centres[:, None]) ** 2 / (2 * sigmas[:, None] ** 2))
+        exponent = freqs ** 2 / (2 * sigmas[:, None] ** 2)
+        return np.exp(-np.minimum(exponent, _FLOAT64_EXPONENT_LIMIT))
+    freqs = np.arange((1 - periods) * N, periods * N, dtype=float) / float(N)
+    # Each Gaussian is evaluated only where it exceeds exp(-700) ~ 1e-304 (a window of
+    # +-37 sigma around its centre on the sorted grid) and is 0 elsewhere: most of a
+    # narrow filter's grid is there, and np.exp is slow towards underflow.
+    gaussians = np.zeros((len(centres), len(freqs)))
+    reach = np.sqrt(2 * _FLOAT64_EXPONENT_LIMIT) * np.abs(sigmas)
+    starts = np.searchsorted(freqs, centres - reach)
+    stops = np.searchsorted(freqs, centres + reach, side="right")
+    for row, (start, stop) in enumerate(zip(starts, stops)):
+        window = freqs[start:stop] - centres[row]
+        gaussians[row, start:stop] = np.exp(-window * window / (2 * sigmas[row] ** 2))
     return periodize_filter_fourier(gaussians, 2 * periods - 1)
 
 
