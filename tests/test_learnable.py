@@ -136,6 +136,18 @@ def test_morlet_rebuild_sums_the_neighbouring_periods_like_numpy(sigma, slant):
     assert relative(ours, torch.from_numpy(expected)) < 1e-6
 
 
+def test_morlet_rebuild_in_float32_matches_the_bank_on_a_large_grid():
+    """Single precision keeps the bank's accuracy where the grid (and so the phases of
+    the neighbouring periods) is large."""
+    kwargs = dict(J=3, shape=(128, 128), L=4)
+    morlet = Scattering2D(parametrization="morlet", **kwargs)
+    bank = Scattering2D(**kwargs)
+    ours, expected = (S._derive_filters(S.filter_state()) for S in (morlet, bank))
+    for name, values in expected.items():
+        assert ours[name].dtype == torch.float32
+        assert relative(ours[name], values) < 1e-6, name
+
+
 def test_morlet_output_matches_fixed_output(x):
     torch.testing.assert_close(make(True, "morlet")(x), make(False)(x), rtol=0, atol=1e-5)
 

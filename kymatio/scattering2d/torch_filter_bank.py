@@ -60,6 +60,12 @@ def _periods(size: int, sigma: torch.Tensor, slant: torch.Tensor) -> List[int]:
             <= _UNDERFLOW_EXPONENT]
 
 
+def _unit(phase: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``exp(i phase)`` as a complex tensor of the precision of the real ``dtype``."""
+    return torch.polar(torch.ones_like(phase), phase).to(
+        torch.promote_types(dtype, torch.complex64))
+
+
 def morlet_fourier(M: int, N: int, sigma: torch.Tensor, theta: torch.Tensor,
                    xi: torch.Tensor, slant: torch.Tensor,
                    zero_mean: bool = True) -> torch.Tensor:
@@ -82,10 +88,10 @@ def morlet_fourier(M: int, N: int, sigma: torch.Tensor, theta: torch.Tensor,
         Real, of the parameters' dtype; differentiable with respect to them.
     """
     dtype, device = sigma.dtype, sigma.device
-    # Coordinates of every period that contributes: (P, M) rows and (Q, N) columns.
-    x, y = (torch.arange(size, device=device, dtype=dtype)
-            + torch.tensor(_periods(size, sigma, slant), device=device, dtype=dtype)[:, None]
-            * size for size in (M, N))
+    # Sample coordinates (M,), (N,) and the shifts of every period that contributes.
+    x, y = (torch.arange(size, device=device, dtype=dtype) for size in (M, N))
+    shift_x, shift_y = (torch.tensor(_periods(size, sigma, slant), device=device,
+                                     dtype=dtype) * size for size in (M, N))
     cos, sin = torch.cos(theta), torch.sin(theta)
     slant2, scale = slant * slant, 2 * sigma * sigma
     # Quadratic form R diag(1, slant^2) R^T / (2 sigma^2), per filter: shape (K, 1, 1, 1, 1).
@@ -93,15 +99,21 @@ def morlet_fourier(M: int, N: int, sigma: torch.Tensor, theta: torch.Tensor,
                2 * cos * sin * (1 - slant2) / scale,
                (sin * sin + slant2 * cos * cos) / scale)
     a, b, c = (v[:, None, None, None, None] for v in (a, b, c))
-    xx, yy = x[None, :, None, :, None], y[None, None, :, None, :]
+    xx = (shift_x[:, None] + x)[None, :, None, :, None]
+    yy = (shift_y[:, None] + y)[None, None, :, None, :]
     envelope = decaying_exp(torch.addcmul(c * yy * yy, b * xx, yy) + a * xx * xx)  # (K, P, Q, M, N)
-    # The oscillation exp(i xi (x cos + y sin)) is separable in x and y. Its y factor is
-    # applied in real arithmetic (real envelope times (re, im) pairs), which spares the
-    # largest tensor a conversion to complex and complex products.
-    phase_x = torch.polar(torch.ones_like(x), (xi * cos)[:, None, None] * x)   # (K, P, M)
-    phase_y = torch.polar(torch.ones_like(y), (xi * sin)[:, None, None] * y)   # (K, Q, N)
-    wave = (envelope[..., None] * torch.view_as_real(phase_y)[:, None, :, None]).sum(2)
-    wave = (torch.view_as_complex(wave) * phase_x[..., None]).sum(1)          # (K, M, N)
+    # The oscillation exp(i xi (x cos + y sin)) at x + pM, y + qN is its value at (x, y)
+    # times a constant phase per filter and period: sum the periods' envelopes weighted
+    # by those phases (one batched product over the P * Q periods, in real arithmetic),
+    # then modulate once. The split phases are large and cancel where the envelope is
+    # not negligible, so they are formed in double precision.
+    u, v = (xi * cos).double(), (xi * sin).double()
+    shift_x, shift_y, x, y = (t.double() for t in (shift_x, shift_y, x, y))
+    period_phase = _unit(u[:, None, None] * shift_x[:, None] + v[:, None, None] * shift_y,
+                         dtype)                                               # (K, P, Q)
+    weighted = torch.einsum("kpqc,kpqmn->kcmn", torch.view_as_real(period_phase), envelope)
+    modulation = _unit(u[:, None] * x, dtype)[:, :, None] * _unit(v[:, None] * y, dtype)[:, None, :]
+    wave = torch.complex(weighted[:, 0], weighted[:, 1]) * modulation
     if zero_mean:
         envelope = envelope.sum((1, 2))
         ratio = wave.sum((-2, -1)) / envelope.sum((-2, -1))
