@@ -106,6 +106,39 @@ def test_checkpoints_hold_the_best_or_the_last_state(runs):
             assert evaluate_checkpoint(path, "val") == pytest.approx(expected, abs=1e-12)
 
 
+def test_joint_phase_starts_from_the_state_the_head_phase_kept(runs):
+    _, best, last = runs
+    assert best["phases"][1]["initial_val_accuracy"] == \
+        best["phases"][0]["best_val_accuracy"]
+    assert last["phases"][1]["initial_val_accuracy"] == \
+        last["phases"][0]["history"][-1]["val_accuracy"]
+
+
+def test_num_classes_counts_a_class_seen_only_in_validation(tmp_path):
+    """One training image of class 4, none in the test set: the model needs 5 outputs even
+    when that image lands in the validation split (its label is a target there)."""
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for index, name in enumerate([f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]):
+        labels = [0, 1, 2, 4] if index == 0 else [0, 1, 2, 3]
+        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": labels}
+        (folder / name).write_bytes(pickle.dumps(batch))
+    data = next(d for d in (load_dataset("cifar10", tmp_path, val_fraction=0.25, seed=seed)
+                            for seed in range(50)) if 4 in d.y_val.tolist())
+    assert data.num_classes == 5 and 4 not in data.y_train.tolist()
+    with pytest.raises(ValueError, match="raise train_limit"):
+        load_dataset("cifar10", tmp_path, train_limit=1)
+
+
+def test_resume_from_a_checkpoint_of_another_model_says_what_to_fix(runs, tmp_path):
+    checkpoint = str(runs[0] / "best" / "checkpoint_joint.pt")
+    config = tiny_config(tmp_path, resume=checkpoint,
+                         model_kwargs={**TINY["model_kwargs"], "J": 2})
+    with pytest.raises(ConfigError, match="does not fit this run.*model arguments"):
+        run_experiment(config)
+
+
 def test_head_phase_keeps_the_filters_and_joint_phase_moves_them(runs):
     root = runs[0] / "last"
     head, info = load_checkpoint(root / "checkpoint_head.pt")

@@ -158,6 +158,10 @@ def test_encoder_rejects_bad_inputs():
         encoder(torch.zeros(1, 2, 8, 8))
     with pytest.raises(ValueError, match="kernel"):
         ScalogramEncoder(8, kernel="dilated")
+    with pytest.raises(TypeError, match="float64.*float32"):
+        encoder(torch.zeros(1, 1, 8, 8, dtype=torch.float64))
+    assert encoder.double()(torch.zeros(2, 1, 8, 8, dtype=torch.float64)).dtype == \
+        torch.float64
 
 
 # -- flow matcher ------------------------------------------------------------------------
@@ -270,6 +274,26 @@ def test_flow_matcher_rejects_bad_inputs():
         model.sample(torch.zeros(1, 2), 0)
     with pytest.raises(ValueError, match="distinct"):
         model.fit_standardization(torch.ones(5, 2))
+    with pytest.raises(ValueError, match="two rows of finite"):
+        model.fit_standardization(torch.ones(1, 2))
+    with pytest.raises(ValueError, match="two rows of finite"):
+        model.fit_standardization(torch.tensor([[0.0, 1.0], [float("nan"), 2.0]]))
+    with pytest.raises(ValueError, match="times_per_simulation"):
+        model.loss(torch.zeros(3, 2), torch.zeros(3, 2), times_per_simulation=0)
+    with pytest.raises(TypeError, match="theta is torch.float64.*model is torch.float32"):
+        model.loss(torch.zeros(3, 2, dtype=torch.float64), torch.zeros(3, 2))
+    with pytest.raises(TypeError, match="theta is torch.float64"):
+        model.log_prob(torch.zeros(3, 2, dtype=torch.float64), torch.zeros(1, 2))
+
+
+def test_flow_matcher_in_float64():
+    model = ContinuousFlowMatcherTime(3, 16, kernel="symmetric", encoder_width=0.125,
+                                      hidden_dim=16, scalogram=Scalogram(128, J=3, Q=2))
+    model.double().fit_standardization(torch.rand(10, 3))
+    theta, x = torch.rand(4, 3, dtype=torch.float64), torch.randn(4, 128, dtype=torch.float64)
+    assert model.loss(theta, x).dtype == torch.float64
+    assert model.sample(x, 3, steps=2).dtype == torch.float64
+    assert model.log_prob(theta, x, steps=2).dtype == torch.float64
 
 
 # -- chirps ------------------------------------------------------------------------------
@@ -291,6 +315,8 @@ def test_chirps_are_seeded_within_the_prior_and_chirp_upwards():
     assert gaps[:5].mean() > 3 * gaps[-5:].mean()  # frequency rises towards coalescence
     with pytest.raises(ValueError, match=r"\(n, 3\)"):
         chirp_waveforms(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"rows \[1\] of theta give no wave"):
+        chirp_waveforms([[1.0, 0.7, 10.0], [1.0, -0.1, 10.0]])
 
 
 # -- calibration -------------------------------------------------------------------------

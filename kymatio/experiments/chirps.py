@@ -117,6 +117,13 @@ def chirp_waveforms(theta: np.ndarray, n_times: int = 1024,
     ramp = np.sin(0.5 * np.pi * np.clip(t / _ONSET_RAMP, 0.0, 1.0)) ** 2
     wave = np.where(on, frequency ** (2.0 / 3.0) * np.cos(phase) * ramp, 0.0)
     norm = np.linalg.norm(wave, axis=1, keepdims=True)
+    silent = np.flatnonzero((norm[:, 0] == 0) & (snr[:, 0] > 0))
+    if silent.size:
+        raise ValueError(
+            "rows {} of theta give no wave inside the window (so no signal at their snr): "
+            "the coalescence time must be after the first sample (> 0) and the chirp must "
+            "start below {} cycles per sample (a larger chirp_mass or a later "
+            "coalescence time)".format(silent[:10].tolist(), _MAX_FREQUENCY_PER_SAMPLE))
     return wave * snr / np.maximum(norm, np.finfo(float).tiny)
 
 

@@ -152,6 +152,9 @@ def split_validation(x: torch.Tensor, y: torch.Tensor, fraction: float,
     -------
     x_train, y_train, x_val, y_val : Tensor
     """
+    if len(x) < 2:
+        raise ValueError(f"{len(x)} training image(s): at least 2 are needed to hold out a "
+                         f"validation split; raise train_limit.")
     order = torch.randperm(len(x), generator=generator)
     n_val = min(len(x) - 1, max(1, round(fraction * len(x))))
     val, train = order[:n_val], order[n_val:]
@@ -201,12 +204,14 @@ def load_dataset(name: str, data_dir: Optional[PathLike] = None,
             return torch.nn.functional.interpolate(x, size=(image_size, image_size),
                                                    mode="bilinear", align_corners=False)
         x_train, x_test = resize(x_train), resize(x_test)
+    # From every label, before subsetting: a class absent from the (limited) training or
+    # validation split must still have an output.
+    num_classes = int(max(y_train.max(), y_test.max())) + 1
     if train_limit is not None and train_limit < len(x_train):
         keep = torch.randperm(len(x_train), generator=generator)[:train_limit]
         x_train, y_train = x_train[keep], y_train[keep]
     x_train, y_train, x_val, y_val = split_validation(x_train, y_train, val_fraction, generator)
     mean = x_train.mean(dim=(0, 2, 3), keepdim=True)
     std = x_train.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-8)
-    num_classes = int(max(y_train.max(), y_test.max())) + 1
     return ImageData((x_train - mean) / std, y_train, (x_val - mean) / std, y_val,
                      (x_test - mean) / std, y_test, num_classes)

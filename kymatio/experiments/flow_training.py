@@ -35,7 +35,8 @@ def train_flow_matcher(model: torch.nn.Module, theta: torch.Tensor, x: torch.Ten
         Flow times (and noises) per simulation and step, see
         :meth:`ContinuousFlowMatcherTime.loss`.
     generator : torch.Generator, optional
-        Source of the shuffling and of the loss' noise and times.
+        Source of the shuffling and of the loss' noise and times (on the CPU or on the
+        model's device).
     progress : bool, optional
         Show a tqdm progress bar.
     description : str, optional
@@ -58,11 +59,14 @@ def train_flow_matcher(model: torch.nn.Module, theta: torch.Tensor, x: torch.Ten
     with tqdm(total=epochs * steps_per_epoch, desc=description, disable=not progress,
               leave=False) as bar:
         for _ in range(epochs):
-            order = torch.randperm(len(x), generator=generator)
+            # Drawn on the generator's device (a CPU generator also serves data on CUDA).
+            order = torch.randperm(len(x), generator=generator,
+                                   device=None if generator is None else generator.device)
             total = 0.0
             for start in range(0, len(x), batch_size):
                 batch = order[start:start + batch_size]
-                loss = model.loss(theta[batch], x[batch], generator=generator,
+                loss = model.loss(theta[batch.to(theta.device)], x[batch.to(x.device)],
+                                  generator=generator,
                                   times_per_simulation=times_per_simulation)
                 optimizer.zero_grad()
                 loss.backward()

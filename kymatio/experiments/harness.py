@@ -29,7 +29,7 @@ from torch import nn
 from tqdm import tqdm
 
 from ..version import __version__
-from .config import ExperimentConfig
+from .config import ConfigError, ExperimentConfig
 from .datasets import ImageData, load_dataset
 from .distributed import (DistributedContext, all_reduce_sum, broadcast_buffers,
                           setup_distributed, shard_indices, teardown_distributed)
@@ -258,7 +258,13 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
             raise FileNotFoundError(f"resume checkpoint {config.resume} does not exist; give "
                                     f"a checkpoint_<phase>.pt written by an earlier run.")
         state = torch.load(config.resume, map_location="cpu", weights_only=True)
-        model.load_state_dict(state["model_state"])
+        try:
+            model.load_state_dict(state["model_state"])
+        except RuntimeError as error:
+            raise ConfigError(f"resume checkpoint {config.resume} holds a model built as "
+                              f"{state.get('model')}, which does not fit this run's "
+                              f"{spec}: give the model, model arguments and image size of "
+                              f"the run that wrote it. ({error})") from error
         logger.info("resumed from %s (phase %s, epoch %s)", config.resume, state["phase"],
                     state["epoch"])
     counts = parameter_counts(model)

@@ -42,6 +42,15 @@ def _ode_step(field: Field, state: torch.Tensor, t: float, dt: float,
     return state + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
 
 
+def _random(sample: Callable[..., torch.Tensor], shape: tuple,
+            generator: Optional[torch.Generator], like: torch.Tensor) -> torch.Tensor:
+    """``sample`` (``torch.randn`` or ``torch.rand``) drawn on the generator's device, so a
+    CPU generator also seeds a model on CUDA, then moved to ``like``'s device and dtype."""
+    device = generator.device if generator is not None else like.device
+    values = sample(shape, generator=generator, dtype=like.dtype, device=device)
+    return values.to(like.device)
+
+
 def _integrate(field: Field, state: torch.Tensor, t_start: float, t_end: float, steps: int,
                method: str) -> torch.Tensor:
     dt = (t_end - t_start) / steps
@@ -142,13 +151,18 @@ class ContinuousFlowMatcherTime(nn.Module):
         self.register_buffer("theta_std", torch.ones(param_dim))
 
     # -- standardisation ---------------------------------------------------------------
-    def _check_theta(self, theta: torch.Tensor) -> None:
+    def _check_theta(self, theta: torch.Tensor, match_model: bool = True) -> None:
         if not isinstance(theta, torch.Tensor) or not theta.is_floating_point():
             raise TypeError("theta must be a floating-point torch.Tensor, got {}".format(
                 getattr(theta, "dtype", type(theta).__name__)))
         if theta.dim() != 2 or theta.shape[1] != self.param_dim:
             raise ValueError("theta must have shape (batch, {}), got {}".format(
                 self.param_dim, tuple(theta.shape)))
+        reference = self.theta_mean
+        if match_model and (theta.dtype != reference.dtype or theta.device != reference.device):
+            raise TypeError("theta is {} on {} but the model is {} on {}: convert one of them "
+                            "(theta.to(model.theta_mean) or model.to(theta))".format(
+                                theta.dtype, theta.device, reference.dtype, reference.device))
 
     def fit_standardization(self, theta: torch.Tensor) -> None:
         """Set the parameter mean and standard deviation from training parameters.
@@ -158,9 +172,12 @@ class ContinuousFlowMatcherTime(nn.Module):
         theta : Tensor, shape (n, param_dim)
             Training parameters (``n >= 2``, no constant column).
         """
-        self._check_theta(theta)
+        self._check_theta(theta, match_model=False)
+        if theta.shape[0] < 2 or not bool(torch.isfinite(theta).all()):
+            raise ValueError("standardisation needs at least two rows of finite parameters, "
+                             "got shape {}".format(tuple(theta.shape)))
         std = theta.std(0)
-        if theta.shape[0] < 2 or not bool((std > 0).all()):
+        if not bool((std > 0).all()):
             raise ValueError("standardisation needs at least two distinct values per parameter")
         self.theta_mean.copy_(theta.mean(0))
         self.theta_std.copy_(std)
@@ -212,7 +229,7 @@ class ContinuousFlowMatcherTime(nn.Module):
         x : Tensor
             Their observations (a batch of the same size).
         generator : torch.Generator, optional
-            Source of ``z`` and ``t``.
+            Source of ``z`` and ``t`` (a CPU generator also serves a model on CUDA).
         times_per_simulation : int, optional
             Pairs ``(z, t)`` drawn per simulation; the signal is encoded once, so more
             pairs lower the variance of the loss at little cost.
@@ -223,16 +240,18 @@ class ContinuousFlowMatcherTime(nn.Module):
             A scalar.
         """
         self._check_theta(theta)
+        if isinstance(times_per_simulation, bool) or not isinstance(times_per_simulation, int) \
+                or times_per_simulation < 1:
+            raise ValueError("times_per_simulation must be a positive integer, got {!r}".format(
+                times_per_simulation))
         embedding = self.embed(x)
         if embedding.shape[0] != theta.shape[0]:
             raise ValueError("theta and x must have the same batch size, got {} and {}".format(
                 theta.shape[0], embedding.shape[0]))
         embedding = embedding.repeat(times_per_simulation, 1)
         target_theta = self.standardize(theta).repeat(times_per_simulation, 1)
-        noise = torch.randn(target_theta.shape, generator=generator, dtype=theta.dtype,
-                            device=theta.device)
-        t = torch.rand((target_theta.shape[0], 1), generator=generator, dtype=theta.dtype,
-                       device=theta.device)
+        noise = _random(torch.randn, target_theta.shape, generator, target_theta)
+        t = _random(torch.rand, (target_theta.shape[0], 1), generator, target_theta)
         theta_t = (1 - t) * noise + t * target_theta
         velocity = self.vector_field(theta_t, t, embedding)
         return ((velocity - (target_theta - noise)) ** 2).mean()
@@ -274,7 +293,8 @@ class ContinuousFlowMatcherTime(nn.Module):
         method : {'euler', 'midpoint', 'rk4'}, optional
             Integrator (1, 2 or 4 evaluations of the vector field per step).
         generator : torch.Generator, optional
-            Source of the initial noise (seeded for reproducible samples).
+            Source of the initial noise (seeded for reproducible samples; a CPU
+            generator also serves a model on CUDA).
 
         Returns
         -------
@@ -286,8 +306,8 @@ class ContinuousFlowMatcherTime(nn.Module):
             raise ValueError("num_samples must be a positive integer, got {!r}".format(
                 num_samples))
         embedding = self._embed_for_inference(x).repeat_interleave(num_samples, dim=0)
-        noise = torch.randn((embedding.shape[0], self.param_dim), generator=generator,
-                            dtype=embedding.dtype, device=embedding.device)
+        noise = _random(torch.randn, (embedding.shape[0], self.param_dim), generator,
+                        embedding)
         with torch.no_grad():
             samples = _integrate(lambda y, t: self.vector_field(y, t, embedding), noise,
                                  0.0, 1.0, steps, method)

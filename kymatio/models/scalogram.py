@@ -55,7 +55,8 @@ class Scalogram(nn.Module):
     sigma : ndarray of float64, shape (n_frequencies,)
         Frequency widths of the wavelets.
     padded_length : int
-        Length of the padded signals, a power of two.
+        Length of the padded signals: a power of two, except with reflect padding when
+        that would need a pad as long as the signal (then ``n_times + 2 * support``).
     padding : tuple of int
         Samples added on the left and on the right.
     psi_fourier : Tensor, shape (n_frequencies, padded_length)

@@ -180,6 +180,11 @@ class ScalogramEncoder(nn.Module):
         if not x.is_floating_point():
             raise TypeError("ScalogramEncoder expects a floating-point tensor, got {}".format(
                 x.dtype))
+        weight = self.head.weight
+        if x.dtype != weight.dtype or x.device != weight.device:
+            raise TypeError("ScalogramEncoder got a {} tensor on {} but its weights are {} on "
+                            "{}: convert the input (x.to(weight)) or the encoder (.to(x))"
+                            .format(x.dtype, x.device, weight.dtype, weight.device))
         if x.dim() != 4 or x.shape[1] != self.in_channels:
             raise ValueError("ScalogramEncoder expects images of shape (batch, {}, "
                              "n_frequencies, n_times), got {}".format(self.in_channels,
