@@ -93,3 +93,20 @@ def test_fft_plan_2d_counts_every_path():
     pairs = sum(g["count"] for g in groups if g["kinds"] == ["ifft", "rfft"])
     assert pairs == 2 * 8 + 8 * 8  # first-order paths + second-order paths
     assert groups[0]["shape"] == [40, 40]
+
+
+def test_dwt_peers_quick_run_agrees_with_every_peer(tmp_path, capsys):
+    """The DWT benchmark runs, times every implementation and finds the peers' coefficients
+    and reconstructions equal to ours."""
+    peers = load("dwt_peers")
+    out = tmp_path / "dwt.json"
+    assert peers.main(["--quick", "--json", str(out)]) == 0
+    results = json.loads(out.read_text())["results"]
+    assert {r["wavelet"] for r in results} == {"db4", "haar"}
+    for result in results:
+        assert result["missing"] == [], "ptwt and pytorch_wavelets are dev requirements"
+        for column in ("forward", "forward+backward", "inverse"):
+            assert result["median_ms"][f"ours/{column}"] > 0
+        for peer, errors in result["agreement"].items():
+            assert errors["coefficients"] < 1e-5 and errors["reconstruction"] < 1e-5, peer
+    assert "ours" in capsys.readouterr().out
