@@ -1,4 +1,5 @@
 """The two-phase training harness, its data loaders and its command line."""
+import copy
 import gzip
 import json
 import os
@@ -14,7 +15,9 @@ import torch
 from kymatio.experiments import (ConfigError, ExperimentConfig, build_model,
                                  evaluate_checkpoint, load_checkpoint, load_dataset,
                                  load_fashion_mnist, run_experiment)
-from kymatio.experiments.cli import main
+from kymatio.experiments import distributed, harness, registry
+from kymatio.experiments.cli import _train_config, build_parser, main
+from kymatio.experiments.distributed import resolve_device, setup_distributed
 
 # A scattering model small enough to train two phases on 300 digits in well under a second.
 TINY = dict(model="scattering-linear", model_kwargs={"J": 1, "L": 2, "learnable": True},
@@ -47,6 +50,10 @@ def runs(tmp_path_factory):
     ({"val_fraction": 1.0}, "val_fraction must be strictly between 0 and 1"),
     ({"device": "tpu"}, "device must be"),
     ({"model_kwargs": [1]}, "model_kwargs must be a dict"),
+    ({"val_fraction": "0.2"}, "val_fraction must be a number"),
+    ({"lr_head_joint": "1e-3"}, "lr_head_joint must be a number or None"),
+    ({"image_size": 16.0}, "image_size must be an integer or None"),
+    ({"seed": True}, "seed must be an integer"),
 ])
 def test_config_validation_names_the_bad_field(tmp_path, changes, message):
     with pytest.raises(ConfigError, match=message):
@@ -139,21 +146,102 @@ def test_resume_from_a_checkpoint_of_another_model_says_what_to_fix(runs, tmp_pa
         run_experiment(config)
 
 
-def test_head_phase_keeps_the_filters_and_joint_phase_moves_them(runs):
-    root = runs[0] / "last"
-    head, info = load_checkpoint(root / "checkpoint_head.pt")
-    joint, _ = load_checkpoint(root / "checkpoint_joint.pt")
-    spec = info["model"]
-    fresh = build_model(spec["name"], spec["image_size"], spec["in_channels"],
-                        spec["num_classes"], **spec["kwargs"])
-    names = [name for name, _ in fresh.scattering.filter_parameters()]
+def test_head_phase_keeps_the_filters_and_joint_phase_moves_them(tmp_path, monkeypatch):
+    initial = []
+    build = harness._build
+
+    def recording_build(spec):
+        model = build(spec)
+        initial.append(copy.deepcopy(model))
+        return model
+
+    monkeypatch.setattr(harness, "_build", recording_build)
+    run_experiment(tiny_config(tmp_path, epochs_head=1, epochs_joint=1, keep_best=False))
+    monkeypatch.undo()
+    (start,) = initial  # the model as built, before phase A
+    head, _ = load_checkpoint(tmp_path / "checkpoint_head.pt")
+    joint, _ = load_checkpoint(tmp_path / "checkpoint_joint.pt")
+    names = [name for name, _ in start.scattering.filter_parameters()]
     assert names, "the tiny model must have learnable filters"
     for name in names:
-        initial = getattr(fresh.scattering, name)
-        assert torch.equal(getattr(head.scattering, name), initial)
-        assert not torch.equal(getattr(joint.scattering, name), initial)
+        before = getattr(start.scattering, name)
+        assert torch.equal(getattr(head.scattering, name), before)
+        assert not torch.equal(getattr(joint.scattering, name), before)
     weight = [p for p in head.head_parameters() if p.ndim == 2][0]
-    assert not torch.equal(weight, [p for p in fresh.head_parameters() if p.ndim == 2][0])
+    assert not torch.equal(weight, [p for p in start.head_parameters() if p.ndim == 2][0])
+
+
+def test_checkpoints_keep_loading_when_the_model_defaults_change(tmp_path, monkeypatch):
+    run_experiment(tiny_config(tmp_path, model_kwargs={"J": 1}, epochs_joint=0))
+    defaults = registry.DEFAULT_MODEL_KWARGS["scattering-linear"]
+    model, checkpoint = load_checkpoint(tmp_path / "checkpoint_head.pt")
+    assert checkpoint["model"]["kwargs"] == {**defaults, "J": 1}
+    monkeypatch.setitem(registry.DEFAULT_MODEL_KWARGS, "scattering-linear",
+                        {**defaults, "L": defaults["L"] // 2})
+    reloaded, _ = load_checkpoint(tmp_path / "checkpoint_head.pt")
+    for key, value in model.state_dict().items():
+        assert torch.equal(reloaded.state_dict()[key], value)
+
+
+def test_digits_test_split_does_not_depend_on_the_seed():
+    first, second = (load_dataset("digits", image_size=8, seed=seed) for seed in (0, 1))
+
+    def own_scale(x):  # undo the standardisation by each run's training statistics
+        return (x - x.mean()) / x.std()
+
+    assert torch.equal(first.y_test, second.y_test)
+    torch.testing.assert_close(own_scale(first.x_test), own_scale(second.x_test))
+    assert not torch.equal(first.y_val, second.y_val)
+
+
+def test_run_restores_the_thread_count_even_on_errors(tmp_path):
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        config = tiny_config(tmp_path, num_threads=1, resume=str(tmp_path / "absent.pt"))
+        with pytest.raises(FileNotFoundError, match="does not exist"):
+            run_experiment(config)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_non_finite_losses_are_written_as_null(tmp_path, monkeypatch):
+    monkeypatch.setattr(harness, "_train_epoch", lambda *args, **kwargs: float("nan"))
+    results = run_experiment(tiny_config(tmp_path, epochs_head=1, epochs_joint=0))
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not valid JSON")
+
+    on_disk = json.loads((tmp_path / "results.json").read_text(), parse_constant=refuse)
+    assert on_disk["phases"][0]["history"][0]["train_loss"] is None
+    assert on_disk == results
+
+
+@pytest.mark.parametrize("device, local_rank, expected", [
+    ("cuda:1", None, "cuda:1"), ("cuda", None, "cuda:0"), ("cuda:0", 3, "cuda:3"),
+    ("cuda:1", 2, "cuda:2"), ("cuda", 5, "cuda:1"), ("auto", 2, "cuda:2"), ("cpu", 2, "cpu"),
+])
+def test_resolve_device_gives_each_process_its_own_gpu(monkeypatch, device, local_rank,
+                                                        expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
+    assert resolve_device(device, local_rank) == torch.device(expected)
+
+
+def test_setup_distributed_uses_the_local_rank_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
+    monkeypatch.setattr(distributed.dist, "is_initialized", lambda: True)  # no group made
+    monkeypatch.setenv("RANK", "6")
+    monkeypatch.setenv("WORLD_SIZE", "8")
+    monkeypatch.setenv("LOCAL_RANK", "2")
+    context = setup_distributed("cuda:0")
+    assert context.device == torch.device("cuda:2") and context.backend == "nccl"
+    assert context.distributed and not context.owns_group
+    for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
+        monkeypatch.delenv(key)
+    assert setup_distributed("cuda:1").device == torch.device("cuda:1")
 
 
 @pytest.mark.parametrize("patience, epochs_run", [(1, 1), (None, 3)])
@@ -238,6 +326,22 @@ def test_cli_help_and_bad_arguments(capsys, tmp_path):
         assert message in capsys.readouterr().err
     assert main(["analyze", str(tmp_path)]) == 1
     assert "no results.json" in capsys.readouterr().err
+
+
+def test_config_from_results_drops_their_resume(tmp_path):
+    values = {**TINY, "out_dir": str(tmp_path), "resume": "old/checkpoint_joint.pt"}
+    (tmp_path / "results.json").write_text(json.dumps({"config": values}))
+    (tmp_path / "config.json").write_text(json.dumps(values))
+    parser = build_parser()
+
+    def config(*argv):
+        args = parser.parse_args(["train", *argv])
+        return _train_config(args, args.subparser)
+
+    assert config("--config", str(tmp_path / "results.json")).resume is None
+    assert config("--config", str(tmp_path / "results.json"),
+                  "--resume", "new.pt").resume == "new.pt"
+    assert config("--config", str(tmp_path / "config.json")).resume == values["resume"]
 
 
 def test_analyze_prints_a_table_and_draws_a_png(runs, capsys):

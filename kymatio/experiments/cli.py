@@ -58,7 +58,8 @@ def _model_arg(text: str) -> tuple:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", help="auto (default), cpu, cuda or cuda:N")
+    parser.add_argument("--device", help="auto (default), cpu, cuda or cuda:N; under "
+                        "torchrun any CUDA choice is cuda:LOCAL_RANK (one GPU per process)")
     parser.add_argument("--threads", type=int, metavar="N", help="torch CPU threads")
     parser.add_argument("--seed", type=int, help="seed of split, init and shuffling (0)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every epoch")
@@ -75,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "joint fine-tuning)", description=ExperimentConfig.__doc__
                                 .split("\n\n")[0])
     train.add_argument("--config", type=Path, metavar="JSON",
-                       help="start from this config (or a run's results.json); the other "
-                            "options override it")
+                       help="start from this config (or a run's results.json, without "
+                            "its --resume); the other options override it")
     train.add_argument("--model", choices=MODEL_NAMES)
     train.add_argument("--model-arg", type=_model_arg, action="append", default=[],
                        metavar="KEY=VALUE", help="model constructor argument, repeatable "
@@ -131,9 +132,13 @@ def _train_config(args: argparse.Namespace, parser: argparse.ArgumentParser
             parser.error(f"--config {args.config} does not exist; give a JSON file "
                          f"written by ExperimentConfig.to_dict or a run's results.json.")
         try:
-            values = ExperimentConfig.from_json(args.config).to_dict()
+            loaded = json.loads(args.config.read_text())
+            values = ExperimentConfig.from_dict(loaded.get("config", loaded)).to_dict()
         except (json.JSONDecodeError, ConfigError) as error:
             parser.error(f"--config {args.config}: {error}")
+        if "config" in loaded:
+            # A previous run's results: its resume checkpoint belonged to that run.
+            values["resume"] = None
     for dest, name in TRAIN_FIELDS.items():
         if getattr(args, dest) is not None:
             values[name] = getattr(args, dest)

@@ -1,6 +1,7 @@
 """Configuration of a training run: one dataclass, validated, saved with the results."""
 import dataclasses
 import json
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional, Union
@@ -67,7 +68,8 @@ class ExperimentConfig:
     out_dir : str
         Folder of ``results.json`` and the checkpoints.
     device : str
-        ``'auto'`` (CUDA when available), ``'cpu'``, ``'cuda'`` or ``'cuda:N'``.
+        ``'auto'`` (CUDA when available), ``'cpu'``, ``'cuda'`` or ``'cuda:N'``. Under
+        ``torchrun`` every CUDA choice means ``cuda:LOCAL_RANK``: one GPU per process.
     resume : str, optional
         A checkpoint whose model state is loaded before training.
     num_threads : int, optional
@@ -119,6 +121,7 @@ class ExperimentConfig:
         if not isinstance(self.model_kwargs, dict):
             raise ConfigError(f"model_kwargs must be a dict of constructor arguments, "
                               f"got {type(self.model_kwargs).__name__}.")
+        _check_numeric_types(self)
         _check_int(self, "epochs_head", 0)
         _check_int(self, "epochs_joint", 0)
         _check_int(self, "batch_size", 1)
@@ -131,9 +134,7 @@ class ExperimentConfig:
                               "give at least one epoch to one of the phases.")
         for name in ("lr_head", "lr_frontend", "weight_decay", "lr_head_joint"):
             value = getattr(self, name)
-            if value is None and name == "lr_head_joint":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if value is not None and value < 0:
                 raise ConfigError(f"{name} must be a non-negative number, got {value!r}.")
         if not 0 < self.val_fraction < 1:
             raise ConfigError(f"val_fraction must be strictly between 0 and 1 (a validation "
@@ -173,6 +174,25 @@ class ExperimentConfig:
     def replace(self, **changes: Any) -> "ExperimentConfig":
         """A validated copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def _check_numeric_types(config: ExperimentConfig) -> None:
+    """Raise :class:`ConfigError` for a numeric field (by its annotation, ``Optional``
+    included) holding something else, before any comparison could raise TypeError."""
+    for name, hint in typing.get_type_hints(type(config)).items():
+        args = typing.get_args(hint)
+        optional = type(None) in args
+        kind = next(arg for arg in args if arg is not type(None)) if optional else hint
+        if kind not in (int, float):
+            continue
+        value = getattr(config, name)
+        if value is None and optional:
+            continue
+        accepted = (int,) if kind is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, accepted):
+            expected = "an integer" if kind is int else "a number"
+            raise ConfigError(f"{name} must be {expected}{' or None' if optional else ''}, "
+                              f"got {value!r} ({type(value).__name__}).")
 
 
 def _check_int(config: ExperimentConfig, name: str, minimum: int) -> None:

@@ -7,7 +7,7 @@ them everything here degrades to a single process (rank 0 of 1).
 import logging
 import os
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.distributed as dist
@@ -40,11 +40,21 @@ class DistributedContext:
         return self.rank == 0
 
 
-def resolve_device(device: str, local_rank: int = 0) -> torch.device:
+def resolve_device(device: str, local_rank: Optional[int] = None) -> torch.device:
     """The torch device of a config's ``device`` string.
 
-    ``'auto'`` is CUDA (the ``local_rank``-th GPU) when available, else the CPU; plain
-    ``'cuda'`` is also the ``local_rank``-th GPU.
+    ``'auto'`` is CUDA when available, else the CPU. In a single process (``local_rank``
+    None) ``'cuda'`` is the first GPU and ``'cuda:N'`` the N-th. In a distributed run every
+    CUDA choice (``'auto'`` on a GPU machine, ``'cuda'``, ``'cuda:N'``) is the
+    ``local_rank``-th GPU (modulo the number of GPUs), so that each process of a node has
+    its own.
+
+    Parameters
+    ----------
+    device : str
+        ``'auto'``, ``'cpu'``, ``'cuda'`` or ``'cuda:N'``.
+    local_rank : int, optional
+        The process' rank on its node (``LOCAL_RANK``) when distributed, else None.
 
     Raises
     ------
@@ -56,8 +66,10 @@ def resolve_device(device: str, local_rank: int = 0) -> torch.device:
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError(f"device {device!r} asked for but CUDA is not available in this "
                           f"torch build or machine; use --device cpu (or auto).")
-    if device == "cuda":
+    if device.startswith("cuda") and local_rank is not None:
         return torch.device("cuda", local_rank % torch.cuda.device_count())
+    if device == "cuda":
+        return torch.device("cuda", 0)
     return torch.device(device)
 
 
@@ -67,7 +79,8 @@ def setup_distributed(device: str = "auto") -> DistributedContext:
     Parameters
     ----------
     device : str
-        The config's device (see :func:`resolve_device`).
+        The config's device (see :func:`resolve_device`); under ``torchrun`` a CUDA device
+        is ``cuda:LOCAL_RANK``.
 
     Returns
     -------

@@ -17,6 +17,7 @@ import copy
 import gc
 import json
 import logging
+import math
 import platform
 import random
 import time
@@ -33,7 +34,7 @@ from .config import ConfigError, ExperimentConfig
 from .datasets import ImageData, load_dataset
 from .distributed import (DistributedContext, all_reduce_sum, broadcast_buffers,
                           setup_distributed, shard_indices, teardown_distributed)
-from .registry import build_model, parameter_counts, split_parameters
+from .registry import DEFAULT_MODEL_KWARGS, build_model, parameter_counts, split_parameters
 
 __all__ = ["run_experiment", "load_checkpoint", "evaluate_checkpoint", "evaluate",
            "seed_everything", "RESULTS_FILE"]
@@ -211,6 +212,18 @@ def _set_phase(model: nn.Module, name: str) -> None:
         parameter.requires_grad_(True)
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (a diverged loss) replaced by None, so
+    that it is valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def _build(spec: Dict[str, Any]) -> nn.Module:
     return build_model(spec["name"], tuple(spec["image_size"]), spec["in_channels"],
                        spec["num_classes"], **spec["kwargs"])
@@ -229,16 +242,21 @@ def run_experiment(config: ExperimentConfig) -> Dict[str, Any]:
     dict
         The results, as written to ``out_dir/results.json``: ``config``, ``model``,
         ``data``, ``parameters``, ``phases`` (with per-epoch ``history``),
-        ``best_val_accuracy``, ``test_accuracy``, ``time_s``, ``environment``.
+        ``best_val_accuracy``, ``test_accuracy``, ``time_s``, ``environment``. A NaN or
+        infinite loss is recorded as None (``null``).
     """
     config.validate()
-    if config.num_threads is not None:
-        torch.set_num_threads(config.num_threads)
-    context = setup_distributed(config.device)
+    threads = torch.get_num_threads()
     try:
-        return _run(config, context)
+        if config.num_threads is not None:
+            torch.set_num_threads(config.num_threads)
+        context = setup_distributed(config.device)
+        try:
+            return _run(config, context)
+        finally:
+            teardown_distributed(context)
     finally:
-        teardown_distributed(context)
+        torch.set_num_threads(threads)
 
 
 def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any]:
@@ -249,9 +267,11 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
     seed_everything(config.seed)
     data = load_dataset(config.dataset, config.data_dir, config.image_size,
                         config.val_fraction, config.train_limit, config.seed)
+    # With the defaults merged in, so that checkpoints still load if the defaults change.
     spec = {"name": config.model, "image_size": list(data.image_size),
             "in_channels": data.in_channels, "num_classes": data.num_classes,
-            "kwargs": copy.deepcopy(config.model_kwargs)}
+            "kwargs": copy.deepcopy({**DEFAULT_MODEL_KWARGS[config.model],
+                                     **config.model_kwargs})}
     model = _build(spec).to(context.device)
     if config.resume:
         if not Path(config.resume).is_file():
@@ -277,7 +297,7 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
         phases.append(_run_phase(name, model, groups, epochs, data, config, context,
                                  generator, checkpoint_info))
     counts["trainable"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    results = {
+    results = _json_safe({
         "config": config.to_dict(), "model": spec, "parameters": counts,
         "data": {"dataset": config.dataset, "train": len(data.x_train),
                  "val": len(data.x_val), "test": len(data.x_test),
@@ -291,10 +311,10 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
                         "python": platform.python_version(), "device": str(context.device),
                         "world_size": context.world_size,
                         "distributed": context.distributed, "backend": context.backend},
-    }
+    })
     if context.is_main:
         path = out_dir / RESULTS_FILE
-        path.with_suffix(".tmp").write_text(json.dumps(results, indent=2))
+        path.with_suffix(".tmp").write_text(json.dumps(results, indent=2, allow_nan=False))
         path.with_suffix(".tmp").replace(path)
         logger.info("test accuracy %.4f; results in %s", results["test_accuracy"], path)
     return results
