@@ -6,12 +6,12 @@ from .chirps import CHIRP_PRIOR, ChirpPrior, chirp_waveforms, simulate_chirps
 from .config import ConfigError, ExperimentConfig
 from .data import upsampled_digits
 from .datasets import ImageData, load_cifar10, load_dataset, load_fashion_mnist
-from .engine import accuracy, train_epochs
+from .engine import accuracy, train_epoch, train_epochs
 from .flow_training import sample_posteriors, train_flow_matcher
 from .harness import evaluate_checkpoint, load_checkpoint, run_experiment
 from .registry import build_model
 
-__all__ = ["upsampled_digits", "accuracy", "train_epochs", "ExperimentConfig", "ConfigError",
+__all__ = ["upsampled_digits", "accuracy", "train_epoch", "train_epochs", "ExperimentConfig", "ConfigError",
            "ImageData", "load_dataset", "load_fashion_mnist", "load_cifar10", "build_model",
            "run_experiment", "load_checkpoint", "evaluate_checkpoint", "ChirpPrior",
            "CHIRP_PRIOR", "chirp_waveforms", "simulate_chirps", "sbc_ranks", "coverage",

@@ -1,11 +1,12 @@
 """Training and evaluation loops of classifiers."""
 import math
+from typing import Optional, Tuple
 
 import torch
 from torch import nn
 from tqdm import tqdm
 
-__all__ = ["accuracy", "train_epochs"]
+__all__ = ["accuracy", "train_epoch", "train_epochs"]
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
@@ -33,6 +34,60 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
     return float((predictions == y).float().mean())
 
 
+def train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
+                y: torch.Tensor, order: torch.Tensor, batch_size: int,
+                device: Optional[torch.device] = None,
+                progress: Optional[tqdm] = None) -> Tuple[float, int]:
+    """One pass of cross-entropy steps over ``x[order]``, in batches of ``batch_size``.
+
+    The training step of every loop of the package (:func:`train_epochs` and the
+    harness). A last batch of a single example is skipped: batch normalisation cannot
+    train on it.
+
+    Parameters
+    ----------
+    model : nn.Module
+        A classifier returning logits; put in training mode.
+    optimizer : torch.optim.Optimizer
+        Optimizer of the parameters to train.
+    x, y : Tensor
+        Inputs and integer labels (on any device).
+    order : Tensor
+        Indices of the examples to visit, in order.
+    batch_size : int
+        Examples per step.
+    device : torch.device, optional
+        Where batches are moved before the step (default: where they are).
+    progress : tqdm, optional
+        Progress bar advanced by one per step.
+
+    Returns
+    -------
+    (float, int)
+        Sum of the batch losses weighted by the batch sizes, and the number of examples
+        trained on.
+    """
+    model.train()
+    # Summed on the device: no host synchronisation per step.
+    total, count = torch.zeros((), dtype=torch.float64, device=device or x.device), 0
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        if len(batch) < 2:
+            continue
+        inputs, labels = x[batch], y[batch]
+        if device is not None:
+            inputs, labels = inputs.to(device), labels.to(device)
+        optimizer.zero_grad(set_to_none=True)
+        loss = nn.functional.cross_entropy(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        total += loss.detach().double() * len(batch)
+        count += len(batch)
+        if progress is not None:
+            progress.update()
+    return float(total), count
+
+
 def train_epochs(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
                  y: torch.Tensor, epochs: int, batch_size: int,
                  generator: torch.Generator, description: str = "training") -> None:
@@ -47,22 +102,16 @@ def train_epochs(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Te
     x, y : Tensor
         Training inputs and integer labels.
     epochs, batch_size : int
-        Passes over the data and inputs per step.
+        Passes over the data and examples per step.
     generator : torch.Generator
         Source of the shuffling (seeded for reproducible runs).
     description : str, optional
         Label of the progress bar.
     """
-    model.train()
     steps = epochs * math.ceil(len(x) / batch_size)
     with tqdm(total=steps, desc=description, leave=False) as progress:
         for _ in range(epochs):
             order = torch.randperm(len(x), generator=generator)
-            for i in range(0, len(x), batch_size):
-                batch = order[i:i + batch_size]
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
-                loss.backward()
-                optimizer.step()
-                progress.update()
-                progress.set_postfix(loss=f"{loss.item():.3f}")
+            total, count = train_epoch(model, optimizer, x, y, order, batch_size,
+                                       progress=progress)
+            progress.set_postfix(loss=f"{total / max(count, 1):.3f}")

@@ -32,6 +32,7 @@ from tqdm import tqdm
 from ..version import __version__
 from .config import ConfigError, ExperimentConfig
 from .datasets import ImageData, load_dataset
+from .engine import train_epoch
 from .distributed import (DistributedContext, all_reduce_sum, broadcast_buffers,
                           setup_distributed, shard_indices, teardown_distributed)
 from .registry import DEFAULT_MODEL_KWARGS, build_model, parameter_counts, split_parameters
@@ -84,25 +85,13 @@ def _train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, data: Image
                  batch_size: int, generator: torch.Generator,
                  context: DistributedContext, progress: bool = False) -> float:
     """One shuffled pass over this process' share; returns the mean loss of all processes."""
-    model.train()
-    device = context.device
     # Every process draws the same permutation (same generator state) and takes its share.
     order = shard_indices(torch.randperm(len(data.x_train), generator=generator), context)
-    # Summed on the device: no host synchronisation per step.
-    total, count = torch.zeros((), dtype=torch.float64, device=device), 0
-    for start in tqdm(range(0, len(order), batch_size), desc="steps", unit="batch",
-                      leave=False, position=1, disable=not progress):
-        batch = order[start:start + batch_size]
-        if len(batch) < 2:  # batch normalisation cannot train on a single image
-            continue
-        inputs, labels = data.x_train[batch].to(device), data.y_train[batch].to(device)
-        optimizer.zero_grad(set_to_none=True)
-        loss = nn.functional.cross_entropy(model(inputs), labels)
-        loss.backward()
-        optimizer.step()
-        total += loss.detach().double() * len(batch)
-        count += len(batch)
-    total, count = all_reduce_sum([float(total), count], context).tolist()
+    with tqdm(total=math.ceil(len(order) / batch_size), desc="steps", unit="batch",
+              leave=False, position=1, disable=not progress) as bar:
+        total, count = train_epoch(model, optimizer, data.x_train, data.y_train, order,
+                                   batch_size, device=context.device, progress=bar)
+    total, count = all_reduce_sum([total, count], context).tolist()
     return total / max(count, 1)
 
 
