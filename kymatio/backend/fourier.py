@@ -11,9 +11,19 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["FourierBackend", "sum_blocks", "block_indices", "periodized_product",
+__all__ = ["FourierBackend", "native_library", "sum_blocks", "block_indices", "periodized_product",
            "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
+
+
+def native_library(name: str) -> ModuleType:
+    """The module of fast primitives for the array library ``name`` (``'numpy'``,
+    ``'torch'``, ...): :mod:`kymatio.backend.native_<name>`.
+
+    These work on the library's native complex arrays. The modules at Kymatio 0.3.0's
+    paths (``kymatio.backend.torch_backend``, ...) keep upstream's layout instead.
+    """
+    return importlib.import_module(f"kymatio.backend.native_{name}")
 
 
 def sum_blocks(x: Any, k: int, ndim: int) -> Any:
@@ -147,8 +157,8 @@ class FourierBackend:
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.numpy_backend` or
-        :mod:`kymatio.backend.torch_backend`.
+        One of :mod:`kymatio.backend.native_numpy` or
+        :mod:`kymatio.backend.native_torch`.
     ndim : int
         Number of trailing (signal) axes the FFTs act on.
     """

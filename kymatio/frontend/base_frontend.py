@@ -1,6 +1,5 @@
 """Library-independent part of every scattering frontend."""
-import importlib
-from typing import Any, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 __all__ = ["ScatteringBase"]
 
@@ -9,11 +8,12 @@ class ScatteringBase:
     """Shared logic of all scattering frontends.
 
     Subclasses set ``frontend_name`` (``'numpy'``, ``'torch'``) and, per transform,
-    the ``_backend_package`` whose ``<name>_backend`` modules hold the backends.
+    ``_native_backend``, the function that gives the transform's fast backend for a
+    library name (``native_backend`` of the transform's ``backend`` package).
     """
 
     frontend_name: str = ""
-    _backend_package: str = ""
+    _native_backend: Callable[[str], Any]
     _out_types: Sequence[str] = ("array", "list")
 
     def _resolve_backend(self, backend: Any) -> Any:
@@ -25,12 +25,13 @@ class ScatteringBase:
                 raise ImportError(f"The backend {backend!r} cannot be used from the "
                                   f"{self.frontend_name!r} frontend; pass "
                                   f"backend={self.frontend_name!r} or None.")
-            module = importlib.import_module(f"{self._backend_package}.{backend}_backend")
-            return module.backend
+            return self._native_backend(backend)
         if getattr(backend, "name", None) != self.frontend_name:
             raise ImportError(f"The backend {backend!r} cannot be used from the "
                               f"{self.frontend_name!r} frontend.")
-        return backend
+        native = self._native_backend(backend.name)
+        # A native backend passed back in (a clone's argument) is kept as it is.
+        return backend if type(backend) is type(native) else native
 
     def _check_out_type(self, out_type: str) -> None:
         if out_type not in self._out_types:

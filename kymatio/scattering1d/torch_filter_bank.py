@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Sequence
 
 import torch
 
-from ..backend.torch_backend import decaying_exp
+from ..backend.native_torch import decaying_exp
 from .filter_bank import _MAX_PERIODS, adaptive_choice_P, periodize_filter_fourier
 
 __all__ = ["morlet_parameters", "morlet_fourier", "periodize_filter"]

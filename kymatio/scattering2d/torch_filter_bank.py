@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 import torch
 
-from ..backend.torch_backend import decaying_exp
+from ..backend.native_torch import decaying_exp
 from .filter_bank import (_N_PERIODS, _PI_COMPAT, _UNDERFLOW_EXPONENT,
                           _squared_distance_to_grid, lowpass_parameters,
                           periodization_masks, periodize_filter_fft, wavelet_parameters)

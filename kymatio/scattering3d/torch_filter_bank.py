@@ -18,7 +18,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 import torch
 
-from ..backend.torch_backend import decaying_exp
+from ..backend.native_torch import decaying_exp
 from .filter_bank import _grid, _solid_harmonics, _squared_norm
 
 __all__ = ["morlet_parameters", "harmonic_basis", "solid_harmonic_fourier",

@@ -6,7 +6,7 @@ from typing import Optional
 import torch
 from torch import nn
 
-from ..backend.torch_backend import modulus
+from ..backend.native_torch import modulus
 from .kernels import block_diagonal_weight, conv_kernels
 from .planning import group_size
 

@@ -1,1 +1,18 @@
-"""Backends of the 1D scattering transform (``numpy_backend``, ``torch_backend``)."""
+"""Backends of the 1D scattering transform.
+
+:func:`native_backend` gives the fast backend the core runs on, for an array library by
+name; the modules ``numpy_backend`` and ``torch_backend`` sit at Kymatio 0.3.0's paths.
+"""
+from functools import lru_cache
+
+from ...backend.fourier import native_library
+from .fourier1d import FourierBackend1D
+
+__all__ = ["native_backend"]
+
+
+@lru_cache(maxsize=None)
+def native_backend(name: str) -> FourierBackend1D:
+    """The 1D scattering transform's backend over the fast primitives of library ``name``
+    (``'numpy'``, ``'torch'``, ...), one shared instance per name."""
+    return FourierBackend1D(native_library(name))

@@ -20,8 +20,8 @@ class FourierBackend1D(FourierBackend):
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.numpy_backend` or
-        :mod:`kymatio.backend.torch_backend`.
+        One of :mod:`kymatio.backend.native_numpy` or
+        :mod:`kymatio.backend.native_torch`.
     """
 
     def __init__(self, base: Any) -> None:

@@ -1,7 +1,6 @@
 """numpy backend of the 1D scattering transform: ``backend`` and its primitives."""
-from ...backend import numpy_backend as _library
-from .fourier1d import FourierBackend1D
+from . import native_backend
 
-backend = FourierBackend1D(_library)
+backend = native_backend("numpy")
 globals().update(backend.primitives())
 __all__ = ["backend", *backend.primitives()]

@@ -1,7 +1,6 @@
 """torch backend of the 1D scattering transform: ``backend`` and its primitives."""
-from ...backend import torch_backend as _library
-from .fourier1d import FourierBackend1D
+from . import native_backend
 
-backend = FourierBackend1D(_library)
+backend = native_backend("torch")
 globals().update(backend.primitives())
 __all__ = ["backend", *backend.primitives()]

@@ -6,8 +6,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ...backend import numpy_backend as _numpy_library
 from ...frontend.base_frontend import ScatteringBase
+from ..backend import native_backend
 from ..backend.fourier1d import FourierBackend1D
 from ..core.prepared_filters import PreparedFilters, prepare_filters
 from ..core.scattering1d import ScatteringPlan, plan_scattering1d, scattering1d_blocks, \
@@ -18,7 +18,7 @@ from ..utils import (compute_border_indices, compute_meta_scattering, compute_pa
 
 __all__ = ["ScatteringBase1D"]
 
-_NUMPY = FourierBackend1D(_numpy_library)
+_NUMPY = native_backend("numpy")
 
 
 def _is_int(value: Any) -> bool:
@@ -72,7 +72,7 @@ class ScatteringBase1D(ScatteringBase):
         Reflect padding of the signal before filtering.
     """
 
-    _backend_package = "kymatio.scattering1d.backend"
+    _native_backend = staticmethod(native_backend)
     _out_types = ("array", "list", "dict")
     r_psi = math.sqrt(0.5)
     sigma0 = 0.1

@@ -4,9 +4,8 @@
 :class:`kymatio.backend.fourier.FourierBackend`); each is also importable by name, e.g.
 ``from kymatio.scattering2d.backend.torch_backend import cdgmm, Pad, subsample_fourier``.
 """
-from ...backend import torch_backend as _library
-from ...backend.fourier import FourierBackend
+from . import native_backend
 
-backend = FourierBackend(_library, ndim=2)
+backend = native_backend("torch")
 globals().update(backend.primitives())
 __all__ = ["backend", *backend.primitives()]

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase
+from ..backend import native_backend
 from ..core.scattering2d import prepare_filters, scattering2d
 from ..filter_bank import filter_bank
 from ..utils import compute_padding
@@ -34,7 +35,7 @@ class ScatteringBase2D(ScatteringBase):
         one dict per coefficient with keys ``coef``, ``j``, ``n``, ``theta``.
     """
 
-    _backend_package = "kymatio.scattering2d.backend"
+    _native_backend = staticmethod(native_backend)
 
     def __init__(self, J: int, shape: Sequence[int], L: int = 8, max_order: int = 2,
                  pre_pad: bool = False, backend: Any = None,

@@ -22,7 +22,7 @@ class HarmonicBackend(FourierBackend):
     Parameters
     ----------
     base : module
-        :mod:`kymatio.backend.numpy_backend` or :mod:`kymatio.backend.torch_backend`.
+        :mod:`kymatio.backend.native_numpy` or :mod:`kymatio.backend.native_torch`.
     """
 
     def __init__(self, base: ModuleType) -> None:

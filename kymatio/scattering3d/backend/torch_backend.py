@@ -5,9 +5,8 @@
 importable by name, e.g.
 ``from kymatio.scattering3d.backend.torch_backend import cdgmm3d, modulus_rotation``.
 """
-from ...backend import torch_backend as _library
-from .harmonic_backend import HarmonicBackend
+from . import native_backend
 
-backend = HarmonicBackend(_library)
+backend = native_backend("torch")
 globals().update(backend.primitives())
 __all__ = ["backend", *backend.primitives()]

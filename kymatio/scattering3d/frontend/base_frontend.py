@@ -6,6 +6,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase
+from ..backend import native_backend
 from ..core.scattering3d import scattering3d, scattering_paths, unpack_slots
 from ..filter_bank import gaussian_filter_bank, harmonic_filters
 
@@ -71,7 +72,7 @@ class ScatteringBase3D(ScatteringBase):
     returns float32).
     """
 
-    _backend_package = "kymatio.scattering3d.backend"
+    _native_backend = staticmethod(native_backend)
     methods = ("integral", "local")
 
     def __init__(self, J: int, shape: Sequence[int], L: int = 3, sigma_0: float = 1,
