@@ -200,7 +200,7 @@ def test_backend_primitives(backend):
 def test_examples_write_their_figure(script, tmp_path):
     import importlib.util
     import os
-    path = os.path.join(os.path.dirname(__file__), "..", "examples", "1d", f"{script}.py")
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "1d", f"{script}.py")
     spec = importlib.util.spec_from_file_location(f"example_1d_{script}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -11,7 +11,7 @@ import torch
 from kymatio.numpy import Scattering1D as NumPy1D
 from kymatio.torch import Scattering1D as Torch1D
 
-HERE = os.path.dirname(__file__)
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = np.load(os.path.join(HERE, "reference", "scattering1d.npz"))
 CASES = sorted({key.split("/")[0] for key in REFERENCE.files})
 

@@ -9,7 +9,8 @@ import torch
 from kymatio.numpy import Scattering2D as NumPy2D
 from kymatio.torch import Scattering2D as Torch2D
 
-REFERENCE = np.load(os.path.join(os.path.dirname(__file__), "reference", "scattering2d.npz"))
+REFERENCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference")
+REFERENCE = np.load(os.path.join(REFERENCE_DIR, "scattering2d.npz"))
 CASES = sorted({key.split("/")[0] for key in REFERENCE.files})
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
 

@@ -1,7 +1,7 @@
 """Learnable filters on the 1D and 3D transforms, in both parametrizations: the raw
 Fourier filters (the shared torch base's machinery) and the analytic parameters the
 filters are rebuilt from (Morlet centre frequencies and widths in 1D, Gaussian widths
-in 3D). The 2D transform has its own, longer tests in test_learnable.py."""
+in 3D). The 2D transform has its own, longer tests in test_learnable_2d.py."""
 import numpy as np
 import pytest
 import torch

@@ -11,7 +11,8 @@ from kymatio.numpy import HarmonicScattering3D as NumPy3D
 from kymatio.scattering3d.filter_bank import gaussian_filter_bank, solid_harmonic_filter_bank
 from kymatio.torch import HarmonicScattering3D as Torch3D
 
-REFERENCE = np.load(os.path.join(os.path.dirname(__file__), "reference", "scattering3d.npz"))
+REFERENCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference")
+REFERENCE = np.load(os.path.join(REFERENCE_DIR, "scattering3d.npz"))
 CASES = sorted({k.split("/")[0] for k in REFERENCE.files if f"{k.split('/')[0]}/numpy32"
                 in REFERENCE.files})
 LOCAL_CASES = sorted({k.split("/")[0] for k in REFERENCE.files if k.endswith("/local")})
