@@ -40,7 +40,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from kymatio.attention import wavedec2, waverec2  # noqa: E402
+from kymatio.wavelets import wavedec2, waverec2  # noqa: E402
 
 DEFAULT_JSON = os.path.join(HERE, "results", "dwt_peers.json")
 warnings.filterwarnings("ignore", message="Level value of")  # pywt on tiny images

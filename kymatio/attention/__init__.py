@@ -1,15 +1,19 @@
-"""Wavelet-attention frontend: differentiable 2D DWT/IDWT, wavelet tokens, W-MSA.
+"""Wavelet-attention frontend: wavelet tokens, scale-aware positional encoding, a PSD
+attention kernel over scale, orientation and space, and W-MSA transformer blocks.
 
-PyWavelets (``pip install PyWavelets``) supplies the filter taps; it is imported the
-first time a wavelet is used, so ``import kymatio`` does not need it.
+The tokens come from the 2D DWT of :mod:`kymatio.wavelets`.
 """
-from .dwt import DWT2D, IDWT2D, MODES, dwt2, dwt_max_level, idwt2, wavedec2, waverec2
+from .._deprecation import moved_names
 from .kernel import WaveletAttentionKernel
 from .positional import ScaleAwarePositionalEncoding, sinusoidal_encoding_2d
 from .tokenizer import ORIENTATIONS, WaveletTokenizer, token_layout
 from .wmsa import TransformerBlock, WaveletMultiScaleAttention
 
-__all__ = ["MODES", "dwt2", "idwt2", "wavedec2", "waverec2", "dwt_max_level", "DWT2D",
-           "IDWT2D", "ORIENTATIONS", "WaveletTokenizer", "token_layout",
-           "ScaleAwarePositionalEncoding", "sinusoidal_encoding_2d", "WaveletAttentionKernel",
-           "WaveletMultiScaleAttention", "TransformerBlock"]
+__all__ = ["ORIENTATIONS", "WaveletTokenizer", "token_layout", "ScaleAwarePositionalEncoding",
+           "sinusoidal_encoding_2d", "WaveletAttentionKernel", "WaveletMultiScaleAttention",
+           "TransformerBlock"]
+
+# The DWT lived here until it became kymatio.wavelets.
+__getattr__ = moved_names(__name__, dict.fromkeys(
+    ("MODES", "dwt2", "idwt2", "wavedec2", "waverec2", "dwt_max_level", "DWT2D", "IDWT2D"),
+    "kymatio.wavelets"))

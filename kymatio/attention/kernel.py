@@ -139,5 +139,5 @@ class WaveletAttentionKernel(nn.Module):
         return torch.exp(self.log_kernel(metadata, dtype))
 
     def extra_repr(self) -> str:
-        return "num_heads={}, n_orientations={}, orientation_dim={}".format(
-            self.num_heads, self.n_orientations, self.orientation_dim)
+        return (f"num_heads={self.num_heads}, n_orientations={self.n_orientations}, "
+                f"orientation_dim={self.orientation_dim}")

@@ -92,5 +92,5 @@ class ScaleAwarePositionalEncoding(nn.Module):
         return tokens + self.encoding(metadata, tokens.dtype)
 
     def extra_repr(self) -> str:
-        return "embed_dim={}, n_scales={}, n_orientations={}, max_frequency={}".format(
-            self.embed_dim, self.n_scales, self.n_orientations, self.max_frequency)
+        return (f"embed_dim={self.embed_dim}, n_scales={self.n_scales}, "
+                f"n_orientations={self.n_orientations}, max_frequency={self.max_frequency}")

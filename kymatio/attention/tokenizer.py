@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .dwt import _check_input, dwt2
+from ..wavelets import dwt2
 
 __all__ = ["ORIENTATIONS", "WaveletTokenizer", "token_layout"]
 
@@ -97,7 +97,7 @@ class WaveletTokenizer(nn.Module):
                  include_approximations: bool = True, coarse_grid: int = 1):
         super().__init__()
         if n_levels < 1:
-            raise ValueError("n_levels must be >= 1, got {}".format(n_levels))
+            raise ValueError(f"n_levels must be >= 1, got {n_levels}")
         self.in_channels, self.embed_dim, self.n_levels = in_channels, embed_dim, n_levels
         self.wavelet, self.mode = wavelet, mode
         self.include_approximations, self.coarse_grid = include_approximations, coarse_grid
@@ -135,10 +135,11 @@ class WaveletTokenizer(nn.Module):
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Dict[str, Tensor]]:
         """Tokens ``(B, N, embed_dim)`` and their metadata (dict of tensors)."""
-        x = _check_input(x)
+        if not torch.is_tensor(x):
+            raise TypeError(f"expected a torch.Tensor, got {type(x).__name__}")
         if x.dim() != 4 or x.shape[1] != self.in_channels:
-            raise ValueError("expected input of shape (B, {}, H, W), got {}"
-                             .format(self.in_channels, tuple(x.shape)))
+            raise ValueError(f"expected input of shape (B, {self.in_channels}, H, W), got "
+                             f"{tuple(x.shape)}")
         tokens = []
         a = x
         for j in range(self.n_levels):
@@ -152,7 +153,7 @@ class WaveletTokenizer(nn.Module):
         return torch.cat(tokens, dim=1), self.metadata(x.shape[-2], x.shape[-1], x.device)
 
     def extra_repr(self) -> str:
-        return ("in_channels={}, embed_dim={}, n_levels={}, wavelet={!r}, mode={!r}, "
-                "include_approximations={}, coarse_grid={}".format(
-                    self.in_channels, self.embed_dim, self.n_levels, self.wavelet, self.mode,
-                    self.include_approximations, self.coarse_grid))
+        return (f"in_channels={self.in_channels}, embed_dim={self.embed_dim}, "
+                f"n_levels={self.n_levels}, wavelet={self.wavelet!r}, mode={self.mode!r}, "
+                f"include_approximations={self.include_approximations}, "
+                f"coarse_grid={self.coarse_grid}")

@@ -48,8 +48,8 @@ class WaveletMultiScaleAttention(nn.Module):
                  attn_drop: float = 0.0, proj_drop: float = 0.0):
         super().__init__()
         if embed_dim % num_heads:
-            raise ValueError("embed_dim ({}) must be divisible by num_heads ({})"
-                             .format(embed_dim, num_heads))
+            raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads "
+                             f"({num_heads})")
         self.embed_dim, self.num_heads = embed_dim, num_heads
         self.use_kernel, self.scale_window = use_kernel, scale_window
         self.qkv = nn.Linear(embed_dim, 3 * embed_dim, bias=qkv_bias)
@@ -114,8 +114,8 @@ class WaveletMultiScaleAttention(nn.Module):
         return self.proj_drop(out)
 
     def extra_repr(self) -> str:
-        return "embed_dim={}, num_heads={}, use_kernel={}, scale_window={}".format(
-            self.embed_dim, self.num_heads, self.use_kernel, self.scale_window)
+        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
+                f"use_kernel={self.use_kernel}, scale_window={self.scale_window}")
 
 
 class TransformerBlock(nn.Module):
@@ -154,4 +154,4 @@ class TransformerBlock(nn.Module):
         return x + self.mlp(self.norm2(x))
 
     def extra_repr(self) -> str:
-        return "mlp_ratio={}".format(self.mlp_ratio)
+        return f"mlp_ratio={self.mlp_ratio}"

@@ -1,4 +1,4 @@
-"""The torch 2D DWT of kymatio.attention against PyWavelets."""
+"""The torch 2D DWT of kymatio.wavelets against PyWavelets."""
 import subprocess
 import sys
 import warnings
@@ -9,9 +9,9 @@ import torch
 
 pywt = pytest.importorskip("pywt")
 
-from kymatio.attention import (DWT2D, IDWT2D, MODES, dwt2, dwt_max_level, idwt2,  # noqa: E402
-                               wavedec2, waverec2)
-from kymatio.attention._dwt_plan import extension_index  # noqa: E402
+from kymatio.wavelets import (DWT2D, IDWT2D, MODES, dwt2, dwt_max_level, idwt2,  # noqa: E402
+                              wavedec2, waverec2)
+from kymatio.wavelets._plan import extension_index  # noqa: E402
 
 WAVELETS = ["haar", "db4", "sym5", "coif1", "rbio3.3"]
 SHAPES = [(2, 3, 16, 16), (1, 2, 23, 18), (1, 1, 5, 7)]
@@ -153,7 +153,8 @@ def test_modules_and_errors():
 
 
 def test_import_kymatio_does_not_import_pywt():
-    code = "import sys, kymatio, kymatio.attention; print('pywt' in sys.modules)"
+    code = ("import sys, kymatio, kymatio.wavelets, kymatio.attention; "
+            "print('pywt' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,7 +1,7 @@
 """Shape-dependent plans of the 1D discrete wavelet transform (NumPy, no torch).
 
 A *plan* turns one axis of a PyWavelets-compatible DWT (analysis) into three cheap
-tensor operations (the inverse is planned in :mod:`kymatio.attention._dwt_synthesis`):
+tensor operations (the inverse is planned in :mod:`kymatio.wavelets._synthesis`):
 
 1. an *extension*: a gather (or a zero pad) that lays out the boundary-extended
    signal the transform reads;
@@ -35,87 +35,15 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["MODES", "WaveletFilters", "AnalysisPlan", "PolyphasePlan", "wavelet_filters",
-           "extension_index", "analysis_plan", "polyphase_plan", "dwt_max_level"]
+from .filters import MODES, WaveletFilters
 
-#: Boundary modes understood by the transforms (names of PyWavelets).
-MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization")
+__all__ = ["AnalysisPlan", "PolyphasePlan", "Matrix2", "extension_index", "analysis_plan",
+           "polyphase_plan"]
 
 #: Outputs per band of one window for long signals (larger: fewer, denser products).
 BLOCK = 8
 #: A signal whose band has at most this many coefficients uses a single window.
 SINGLE_WINDOW_MAX = 48
-
-
-@dataclass(frozen=True)
-class WaveletFilters:
-    """Decomposition and reconstruction filters of a discrete wavelet.
-
-    Attributes
-    ----------
-    name : str
-        The wavelet's name (``'db4'``, ...).
-    dec_lo, dec_hi, rec_lo, rec_hi : tuple of float
-        The four filters, as PyWavelets reports them (equal lengths).
-    """
-
-    name: str
-    dec_lo: Tuple[float, ...]
-    dec_hi: Tuple[float, ...]
-    rec_lo: Tuple[float, ...]
-    rec_hi: Tuple[float, ...]
-
-    @property
-    def length(self) -> int:
-        """Number of taps ``F`` of each filter."""
-        return len(self.dec_lo)
-
-
-def wavelet_filters(wavelet: Any) -> WaveletFilters:
-    """Filters of a discrete wavelet known to PyWavelets.
-
-    Parameters
-    ----------
-    wavelet : str or pywt.Wavelet or WaveletFilters
-        A name such as ``'haar'``, ``'db4'``, ``'bior2.4'``, or an object with the
-        attributes ``dec_lo``, ``dec_hi``, ``rec_lo``, ``rec_hi``.
-
-    Returns
-    -------
-    WaveletFilters
-    """
-    if isinstance(wavelet, WaveletFilters):
-        return wavelet
-    if isinstance(wavelet, str):
-        return _named_filters(wavelet)
-    if all(hasattr(wavelet, k) for k in ("dec_lo", "dec_hi", "rec_lo", "rec_hi")):
-        name = str(getattr(wavelet, "name", "custom"))
-        return WaveletFilters(name, *(tuple(float(v) for v in getattr(wavelet, k))
-                                      for k in ("dec_lo", "dec_hi", "rec_lo", "rec_hi")))
-    raise TypeError("wavelet must be a name known to PyWavelets or an object with "
-                    "dec_lo/dec_hi/rec_lo/rec_hi, got {!r}".format(type(wavelet).__name__))
-
-
-@lru_cache(maxsize=None)
-def _named_filters(name: str) -> WaveletFilters:
-    try:
-        import pywt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("kymatio.attention needs PyWavelets for its filter taps: "
-                          "pip install PyWavelets") from exc
-    try:
-        w = pywt.Wavelet(name)
-    except ValueError as exc:
-        raise ValueError("unknown discrete wavelet {!r} (see pywt.wavelist(kind='discrete'))"
-                         .format(name)) from exc
-    return wavelet_filters(w)
-
-
-def dwt_max_level(size: int, filter_length: int) -> int:
-    """Deepest useful decomposition level (the rule of ``pywt.dwt_max_level``)."""
-    if filter_length < 2 or size < filter_length - 1:
-        return 0
-    return int(np.floor(np.log2(size / (filter_length - 1))))
 
 
 def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
@@ -153,7 +81,7 @@ def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
         return np.clip(m, 0, n - 1)
     if mode == "periodization":  # odd signals repeat their last sample first
         return np.minimum(np.mod(m, n + n % 2), n - 1)
-    raise ValueError("mode must be one of {}, got {!r}".format(MODES, mode))
+    raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
 
 @dataclass(frozen=True)
@@ -197,7 +125,7 @@ def analysis_plan(n: int, filters: WaveletFilters, mode: str) -> AnalysisPlan:
     else:
         out, shift = (n + f - 1) // 2, 0
     if mode == "reflect" and n < 2:
-        raise ValueError("mode 'reflect' needs signals of length >= 2, got {}".format(n))
+        raise ValueError(f"mode 'reflect' needs signals of length >= 2, got {n}")
     block = out if out <= SINGLE_WINDOW_MAX else BLOCK
     windows = -(-out // block)
     window = 2 * block + f - 2

@@ -30,7 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._dwt_plan import WaveletFilters, extension_index
+from ._plan import extension_index
+from .filters import WaveletFilters
 
 #: Pairs per block of a long axis.
 BLOCK = 8
@@ -87,8 +88,8 @@ def axis_synthesis(coeffs: int, filters: WaveletFilters, mode: str) -> AxisSynth
     else:
         out, c = 2 * coeffs - f + 2, f - 2
     if out < 1:
-        raise ValueError("{} coefficients are too few for a wavelet of length {}; "
-                         "were they made with the same wavelet and mode?".format(coeffs, f))
+        raise ValueError(f"{coeffs} coefficients are too few for a wavelet of length {f}; were "
+                         "they made with the same wavelet and mode?")
     pairs = -(-out // 2)
     start = -((f - 1 - c) // 2)
     w = (1 + c) // 2 - start + 1

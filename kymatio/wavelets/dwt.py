@@ -1,0 +1,257 @@
+"""Differentiable multi-level 2D discrete wavelet transform in PyTorch.
+
+The transforms reproduce :func:`pywt.wavedec2`, :func:`pywt.waverec2`,
+:func:`pywt.dwt2` and :func:`pywt.idwt2` (same coefficient layout and sizes, equal
+values up to rounding) on tensors of shape ``(..., H, W)``, typically
+``(B, C, H, W)``; gradients flow through every operation.
+
+A level takes one of two paths.  Two-tap wavelets (Haar) on even sizes are polyphase
+sums (:mod:`kymatio.wavelets._polyphase`).  Longer filters run one GEMM pass per axis
+(:mod:`kymatio.wavelets._analysis`); their inverse is polyphase as well, two GEMM passes
+with no zero insertion and no window copies (:mod:`kymatio.wavelets._synthesis`).
+
+PyWavelets supplies the filter taps; it is imported when a wavelet is first used.
+"""
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch import Tensor, nn
+
+from . import _analysis, _polyphase, _synthesis
+from ._plan import polyphase_plan
+from .filters import MODES, WaveletFilters, max_level, wavelet_filters
+
+__all__ = ["dwt2", "idwt2", "wavedec2", "waverec2", "dwt_max_level", "DWT2D", "IDWT2D"]
+
+Details = Tuple[Tensor, Tensor, Tensor]
+Coeffs2D = List[Union[Tensor, Details]]
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    return mode
+
+
+def _check_input(x: Any, name: str = "input") -> Tensor:
+    if not torch.is_tensor(x):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if not (x.is_floating_point() or x.is_complex()):
+        raise TypeError(f"{name} must be a floating point tensor, got {x.dtype}")
+    if x.dim() < 2:
+        raise ValueError(f"{name} must have at least 2 dimensions (..., H, W), got shape "
+                         f"{tuple(x.shape)}")
+    return x
+
+
+def _dwt2_level(x: Tensor, filters: WaveletFilters, mode: str) -> Tuple[Tensor, Details]:
+    poly = polyphase_plan(filters)
+    if poly is not None and poly.exact_analysis(x.shape[-2]) and poly.exact_analysis(x.shape[-1]):
+        a, h, v, d = _polyphase.dwt2_level(x, poly)
+    else:
+        a, h, v, d = _analysis.dwt2_level(x, filters, mode)
+    return a, (h, v, d)
+
+
+def _idwt2_level(a: Tensor, details: Details, filters: WaveletFilters, mode: str,
+                 contiguous: bool = True) -> Tensor:
+    h, v, d = details
+    poly = polyphase_plan(filters)
+    if poly is not None:
+        return _polyphase.idwt2_level(a, h, v, d, poly)
+    shape = torch.broadcast_shapes(a.shape, h.shape, v.shape, d.shape)
+    bands = [t.expand(shape).reshape((-1,) + shape[-2:]) for t in (a, h, v, d)]
+    x = _synthesis.idwt2_level(*bands, filters, mode, contiguous)
+    return x.reshape(shape[:-2] + x.shape[-2:])
+
+
+def dwt_max_level(size: Union[int, Sequence[int]], wavelet: Any) -> int:
+    """Deepest useful level for a signal or image size (as ``pywt.dwtn_max_level``)."""
+    sizes = [size] if isinstance(size, int) else list(size)
+    f = wavelet_filters(wavelet).length
+    return min(max_level(int(s), f) for s in sizes)
+
+
+def dwt2(x: Tensor, wavelet: Any, mode: str = "zero") -> Tuple[Tensor, Details]:
+    """Single-level 2D DWT over the last two axes, as :func:`pywt.dwt2`.
+
+    Parameters
+    ----------
+    x : Tensor, shape (..., H, W)
+        Floating point input.
+    wavelet : str or pywt.Wavelet
+        Any discrete wavelet of PyWavelets.
+    mode : str
+        Boundary mode, one of :data:`MODES`.
+
+    Returns
+    -------
+    cA, (cH, cV, cD) : Tensor
+        Approximation, then horizontal, vertical and diagonal details (PyWavelets'
+        names: ``cH`` is high-pass along H and low-pass along W).
+    """
+    x = _check_input(x)
+    return _dwt2_level(x, wavelet_filters(wavelet), _check_mode(mode))
+
+
+def idwt2(coeffs: Tuple[Tensor, Details], wavelet: Any, mode: str = "zero") -> Tensor:
+    """Single-level inverse 2D DWT, as :func:`pywt.idwt2`.
+
+    Parameters
+    ----------
+    coeffs : tuple
+        ``(cA, (cH, cV, cD))`` as returned by :func:`dwt2`.
+    wavelet : str or pywt.Wavelet
+        The wavelet of the decomposition.
+    mode : str
+        The boundary mode of the decomposition.
+
+    Returns
+    -------
+    Tensor, shape (..., H', W')
+        The reconstruction (``H' = 2 h - F + 2``, or ``2 h`` for ``'periodization'``).
+    """
+    a, details = coeffs
+    return _idwt2_level(_check_input(a, "cA"), _check_details(details, a),
+                        wavelet_filters(wavelet), _check_mode(mode))
+
+
+def wavedec2(x: Tensor, wavelet: Any, mode: str = "zero",
+             level: Optional[int] = None) -> Coeffs2D:
+    """Multi-level 2D DWT over the last two axes, as :func:`pywt.wavedec2`.
+
+    Parameters
+    ----------
+    x : Tensor, shape (..., H, W)
+        Floating point input, e.g. ``(B, C, H, W)``.
+    wavelet : str or pywt.Wavelet
+        Any discrete wavelet of PyWavelets (``'haar'``, ``'db4'``, ``'sym8'``,
+        ``'bior2.4'``, ...).
+    mode : str
+        Boundary mode: ``'zero'``, ``'symmetric'``, ``'reflect'``, ``'periodic'``,
+        ``'constant'`` or ``'periodization'``.
+    level : int, optional
+        Number of levels; default :func:`dwt_max_level` of ``(H, W)``.
+
+    Returns
+    -------
+    list
+        ``[cA_n, (cH_n, cV_n, cD_n), ..., (cH_1, cV_1, cD_1)]``, tensors of shape
+        ``(..., h_j, w_j)``.
+    """
+    x = _check_input(x)
+    filters, mode = wavelet_filters(wavelet), _check_mode(mode)
+    if level is None:
+        level = dwt_max_level(x.shape[-2:], filters)
+    if level < 0:
+        raise ValueError(f"level must be >= 0, got {level}")
+    coeffs: List[Any] = []
+    a = x
+    for _ in range(level):
+        a, details = _dwt2_level(a, filters, mode)
+        coeffs.append(details)
+    coeffs.append(a)
+    return coeffs[::-1]
+
+
+def _check_details(details: Sequence[Tensor], a: Tensor) -> Details:
+    if len(details) != 3:
+        raise ValueError("each detail entry must be a tuple (cH, cV, cD)")
+    shape = next((t.shape for t in details if t is not None), None)
+    if shape is None:
+        raise ValueError("at least one of cH, cV, cD must be given")
+    out = tuple(torch.zeros(shape, dtype=a.dtype, device=a.device) if t is None else t
+                for t in details)
+    if any(t.shape != shape for t in out):
+        raise ValueError(f"cH, cV and cD must share a shape, got {[tuple(t.shape) for t in out]}")
+    return out  # type: ignore[return-value]
+
+
+def waverec2(coeffs: Sequence[Any], wavelet: Any, mode: str = "zero") -> Tensor:
+    """Multi-level inverse 2D DWT, as :func:`pywt.waverec2`.
+
+    Parameters
+    ----------
+    coeffs : list
+        ``[cA_n, (cH_n, cV_n, cD_n), ..., (cH_1, cV_1, cD_1)]`` (a missing detail may
+        be ``None``).
+    wavelet : str or pywt.Wavelet
+        The wavelet of the decomposition.
+    mode : str
+        The boundary mode of the decomposition.
+
+    Returns
+    -------
+    Tensor, shape (..., H', W')
+        The reconstruction; like PyWavelets, an odd input size comes back one larger
+        in ``'periodization'`` mode.
+    """
+    if not isinstance(coeffs, (list, tuple)) or len(coeffs) < 1:
+        raise ValueError("coeffs must be a non-empty list [cA_n, (cH_n, cV_n, cD_n), ...]")
+    filters, mode = wavelet_filters(wavelet), _check_mode(mode)
+    a = _check_input(coeffs[0], "cA")
+    for details in coeffs[1:]:
+        h, v, d = _check_details(details, a)
+        for axis in (-2, -1):
+            extra = a.shape[axis] - h.shape[axis]
+            if extra == 1:
+                a = a.narrow(axis, 0, h.shape[axis])
+            elif extra != 0:
+                raise ValueError(f"approximation of shape {tuple(a.shape)} does not match details "
+                                 f"of shape {tuple(h.shape)}")
+        # inner levels stay in the layout the next level reads fastest
+        a = _idwt2_level(a, (h, v, d), filters, mode, contiguous=details is coeffs[-1])
+    return a
+
+
+class DWT2D(nn.Module):
+    """Multi-level 2D DWT as a module (:func:`wavedec2` over the last two axes).
+
+    Parameters
+    ----------
+    wavelet : str
+        Discrete wavelet of PyWavelets.
+    level : int, optional
+        Number of levels (default: the deepest useful one for each input).
+    mode : str
+        Boundary mode.
+    """
+
+    def __init__(self, wavelet: str = "db4", level: Optional[int] = 3, mode: str = "zero"):
+        super().__init__()
+        self.filters = wavelet_filters(wavelet)
+        self.wavelet = self.filters.name if not isinstance(wavelet, str) else wavelet
+        self.level = level
+        self.mode = _check_mode(mode)
+
+    def forward(self, x: Tensor) -> Coeffs2D:
+        """Coefficients ``[cA_n, (cH_n, cV_n, cD_n), ..., (cH_1, cV_1, cD_1)]``."""
+        return wavedec2(x, self.filters, self.mode, self.level)
+
+    def extra_repr(self) -> str:
+        return f"wavelet={self.wavelet!r}, level={self.level}, mode={self.mode!r}"
+
+
+class IDWT2D(nn.Module):
+    """Multi-level inverse 2D DWT as a module (:func:`waverec2`).
+
+    Parameters
+    ----------
+    wavelet : str
+        Discrete wavelet of PyWavelets.
+    mode : str
+        Boundary mode of the decomposition.
+    """
+
+    def __init__(self, wavelet: str = "db4", mode: str = "zero"):
+        super().__init__()
+        self.filters = wavelet_filters(wavelet)
+        self.wavelet = self.filters.name if not isinstance(wavelet, str) else wavelet
+        self.mode = _check_mode(mode)
+
+    def forward(self, coeffs: Sequence[Any]) -> Tensor:
+        """Reconstruction from ``[cA_n, (cH_n, cV_n, cD_n), ...]``."""
+        return waverec2(coeffs, self.filters, self.mode)
+
+    def extra_repr(self) -> str:
+        return f"wavelet={self.wavelet!r}, mode={self.mode!r}"
