@@ -1,11 +1,11 @@
 """Posterior of chirp parameters by flow matching on scalograms: symmetric vs asymmetric kernels.
 
-Gravitational-wave-like chirps (:mod:`kymatio.experiments.chirps`: a frequency rising as a
+Gravitational-wave-like chirps (:mod:`kymatio.flow.chirps`: a frequency rising as a
 power law towards a coalescence time, amplitude growing with frequency, white noise) are
 simulated with three parameters drawn from a uniform prior: a chirp-mass-like rate, the
 coalescence time and the signal-to-noise ratio. Each signal becomes a Morlet scalogram
-(:class:`kymatio.models.Scalogram`, computed once), and two
-:class:`kymatio.models.ContinuousFlowMatcherTime` estimators are trained briefly from the
+(:class:`kymatio.flow.Scalogram`, computed once), and two
+:class:`kymatio.flow.ContinuousFlowMatcherTime` estimators are trained briefly from the
 same seed, one with a ``kernel='symmetric'`` encoder (3x3 kernels) and one with
 ``kernel='asymmetric'`` (3x9 kernels dilated in time by 1, 2, 4, 8).
 
@@ -38,11 +38,9 @@ import torch
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from kymatio.experiments.calibration import calibration_summary, coverage  # noqa: E402
-from kymatio.experiments.chirps import CHIRP_PRIOR, simulate_chirps  # noqa: E402
-from kymatio.experiments.flow_training import (sample_posteriors,  # noqa: E402
-                                               train_flow_matcher)
-from kymatio.models import ContinuousFlowMatcherTime, Scalogram  # noqa: E402
+from kymatio.flow import (CHIRP_PRIOR, ContinuousFlowMatcherTime, Scalogram,  # noqa: E402
+                          calibration_summary, coverage, sample_posteriors, simulate_chirps,
+                          train_flow_matcher)
 
 N_TIMES = 1024
 KERNELS = ("symmetric", "asymmetric")
@@ -76,7 +74,7 @@ def plot_results(results: Dict[str, Dict[str, object]], image: torch.Tensor,
     extent = (0, 1, 0, scalogram.n_frequencies)
     axes[0].imshow(image[0].numpy(), origin="lower", aspect="auto", extent=extent)
     axes[0].axvline(theta[index, 1], color="w", ls="--", lw=1)
-    axes[0].set(title="log scalogram of test signal {}".format(index), xlabel="time",
+    axes[0].set(title=f"log scalogram of test signal {index}", xlabel="time",
                 ylabel="wavelet (low to high frequency)")
     axes[1].plot([0, 1], [0, 1], "k:", lw=1, label="calibrated")
     for kernel, result in results.items():
@@ -88,7 +86,7 @@ def plot_results(results: Dict[str, Dict[str, object]], image: torch.Tensor,
                 ylabel="empirical coverage (mean over parameters)")
     axes[1].legend()
     axes[2].plot(theta[index, 0], theta[index, 1], "k*", ms=14, label="truth")
-    axes[2].set(title="posterior samples (SNR {:.1f})".format(theta[index, 2]),
+    axes[2].set(title=f"posterior samples (SNR {theta[index, 2]:.1f})",
                 xlabel=LABELS[0], ylabel=LABELS[1])
     axes[2].legend()
     fig.tight_layout()
@@ -99,18 +97,18 @@ def plot_results(results: Dict[str, Dict[str, object]], image: torch.Tensor,
 
 def print_table(results: Dict[str, Dict[str, object]]) -> None:
     """One row per kernel type: size, training time, errors and coverage."""
-    header = "{:<11} {:>8} {:>7}  {:>6} {:>6} {:>6}  {:>5} {:>5}  {:<14} {:<14}".format(
-        "kernel", "params", "train s", "mass", "t_c", "SNR", "cov50", "cov90",
-        "cov50 m/t/S", "cov90 m/t/S")
+    header = (f"{'kernel':<11} {'params':>8} {'train s':>7}  {'mass':>6} {'t_c':>6} {'SNR':>6}  "
+              f"{'cov50':>5} {'cov90':>5}  {'cov50 m/t/S':<14} {'cov90 m/t/S':<14}")
     print(header)
     print("-" * len(header))
     for kernel, result in results.items():
         cover = result["summary"].coverage
-        per_parameter = ["/".join("{:.2f}".format(c) for c in row) for row in cover]
-        row = ("{:<11} {:>8,} {:>7.1f}  {:>6.3f} {:>6.3f} {:>6.3f}  {:>5.2f} {:>5.2f}  "
-               "{:<14} {:<14}")
-        print(row.format(kernel, result["params"], result["seconds"], *result["error"],
-                         *cover.mean(1), *per_parameter))
+        per_parameter = ["/".join(f"{c:.2f}" for c in row) for row in cover]
+        mass, t_c, snr = result["error"]
+        cov50, cov90 = cover.mean(1)
+        print(f"{kernel:<11} {result['params']:>8,} {result['seconds']:>7.1f}  {mass:>6.3f} "
+              f"{t_c:>6.3f} {snr:>6.3f}  {cov50:>5.2f} {cov90:>5.2f}  "
+              f"{per_parameter[0]:<14} {per_parameter[1]:<14}")
     print("mass, t_c, SNR: RMS error of the posterior mean over the prior standard deviation;"
           "\ncov50, cov90: fraction of test chirps inside the central 50% / 90% credible "
           "interval\n(mean over parameters, then per parameter: mass / t_c / SNR)")
@@ -141,8 +139,8 @@ def main() -> None:
     images_train, images_test = scalograms(scalogram, x_train), scalograms(scalogram, x_test)
     mean, std = images_train.mean(), images_train.std()
     images_train, images_test = (images_train - mean) / std, (images_test - mean) / std
-    print("{} training and {} test chirps of {} samples -> scalograms {}".format(
-        args.n_train, args.n_test, N_TIMES, tuple(images_train.shape[1:])))
+    print(f"{args.n_train} training and {args.n_test} test chirps of {N_TIMES} samples -> "
+          f"scalograms {tuple(images_train.shape[1:])}")
 
     results = {}
     for kernel in KERNELS:
@@ -163,7 +161,7 @@ def main() -> None:
     print_table(results)
     index = int(np.argmax(theta_test[:, 2]))  # the loudest test chirp
     plot_results(results, images_test[index], theta_test, scalogram, index, args.out)
-    print("figure saved to {}".format(args.out))
+    print(f"figure saved to {args.out}")
 
 
 if __name__ == "__main__":

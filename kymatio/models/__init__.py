@@ -1,12 +1,13 @@
 """Ready-made ``nn.Module`` models built on the scattering transforms."""
-from .flow_matching import ContinuousFlowMatcherTime
-from .scalogram import Scalogram
-from .scalogram_encoder import ScalogramEncoder
+from .._deprecation import moved_names
 from .scattering_classifier import ExampleLinearClassifier, ScatteringBase
 from .scattering_net import ScatteringNet
 from .vit import VisionTransformer
 from .wavelet_transformer import WaveletTransformer
 
 __all__ = ["ScatteringBase", "ExampleLinearClassifier", "ScatteringNet",
-           "VisionTransformer", "WaveletTransformer", "Scalogram", "ScalogramEncoder",
-           "ContinuousFlowMatcherTime"]
+           "VisionTransformer", "WaveletTransformer"]
+
+# Flow matching lived here until it became kymatio.flow.
+__getattr__ = moved_names(__name__, dict.fromkeys(
+    ("Scalogram", "ScalogramEncoder", "ContinuousFlowMatcherTime"), "kymatio.flow"))

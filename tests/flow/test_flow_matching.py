@@ -6,11 +6,10 @@ import pytest
 import torch
 from torch import nn
 
-from kymatio.experiments.calibration import (calibration_summary, coverage,
-                                             rank_uniformity_pvalues, sbc_ranks)
-from kymatio.experiments.chirps import CHIRP_PRIOR, chirp_waveforms, simulate_chirps
-from kymatio.experiments.flow_training import sample_posteriors, train_flow_matcher
-from kymatio.models import ContinuousFlowMatcherTime, Scalogram, ScalogramEncoder
+from kymatio.flow import (CHIRP_PRIOR, ContinuousFlowMatcherTime, Scalogram, ScalogramEncoder,
+                          calibration_summary, chirp_waveforms, coverage,
+                          rank_uniformity_pvalues, sample_posteriors, sbc_ranks,
+                          simulate_chirps, train_flow_matcher)
 from kymatio.scattering1d.filter_bank import morlet_1d
 
 torch.set_num_threads(1)
