@@ -8,7 +8,7 @@ round by round (interleaved), so that load from other processes affects them ali
 With one thread the clock is the thread's CPU time (``--clock auto``).  Prints a
 table, writes JSON (default ``benchmarks/results/compare_models.json``).
 
-Sizes are the presets of :data:`kymatio.models.wavelet_transformer.PRESETS` and
+Sizes are the presets of :data:`kymatio.models.PRESETS` and
 ``example``: the configuration of ``examples/attention/train_digits.py`` (embed_dim
 32, depth 2, 1 head, Haar, 3 levels, no intermediate approximations: 1009 tokens).
 
@@ -30,30 +30,14 @@ from torch import nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from kymatio.models.vit import VisionTransformer  # noqa: E402
-from kymatio.models.wavelet_transformer import WaveletTransformer  # noqa: E402
-from kymatio.torch import Scattering2D  # noqa: E402
+from kymatio.models import (ExampleLinearClassifier, VisionTransformer,  # noqa: E402
+                            WaveletTransformer)
 
 DEFAULT_JSON = os.path.join(HERE, "results", "compare_models.json")
 
 #: Model size of ``examples/attention/train_digits.py`` (``--sizes example``).
 EXAMPLE = {"embed_dim": 32, "depth": 2, "num_heads": 1}
 EXAMPLE_WAVELET = {"wavelet": "haar", "n_levels": 3, "include_approximations": False}
-
-
-class ScatteringLinear(nn.Module):
-    """Scattering2D (J=2, L=8, fixed) followed by batch norm and a linear classifier."""
-
-    def __init__(self, image_size: int = 32, in_channels: int = 3, num_classes: int = 10,
-                 J: int = 2):
-        super().__init__()
-        self.scattering = Scattering2D(J=J, shape=(image_size, image_size))
-        n = in_channels * (1 + 8 * J + 64 * J * (J - 1) // 2) * (image_size // 2 ** J) ** 2
-        self.norm = nn.BatchNorm1d(n)
-        self.head = nn.Linear(n, num_classes)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.norm(self.scattering(x).flatten(1)))
 
 
 def build_models(sizes: List[str]) -> Dict[str, nn.Module]:
@@ -63,16 +47,16 @@ def build_models(sizes: List[str]) -> Dict[str, nn.Module]:
     for size in sizes:
         if size == "example":
             for use_kernel, label in ((True, "kernel"), (False, "no kernel")):
-                models["wavelet-example ({})".format(label)] = WaveletTransformer(
+                models[f"wavelet-example ({label})"] = WaveletTransformer(
                     use_kernel=use_kernel, **EXAMPLE, **EXAMPLE_WAVELET, **common)
             models["vit-example"] = VisionTransformer(patch_size=4, **EXAMPLE, **common)
             continue
-        models["wavelet-{} (kernel)".format(size)] = WaveletTransformer.from_preset(
+        models[f"wavelet-{size} (kernel)"] = WaveletTransformer.from_preset(
             size, use_kernel=True, **common)
-        models["wavelet-{} (no kernel)".format(size)] = WaveletTransformer.from_preset(
+        models[f"wavelet-{size} (no kernel)"] = WaveletTransformer.from_preset(
             size, use_kernel=False, **common)
-        models["vit-{}".format(size)] = VisionTransformer.from_preset(size, **common)
-    models["scattering J=2 + linear"] = ScatteringLinear()
+        models[f"vit-{size}"] = VisionTransformer.from_preset(size, **common)
+    models["scattering J=2 + linear"] = ExampleLinearClassifier(J=2, **common)
     return models
 
 
@@ -159,13 +143,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         keep = [s for s in args.models.split(",") if s]
         models = {n: m for n, m in models.items() if any(s in n for s in keep)}
     rows = measure_all(models, args.batch, args.repeat, args.warmup, clock)
-    print("{:<26} {:>11} {:>7} {:>11} {:>14} {:>10}".format(
-        "model", "parameters", "tokens", "forward ms", "fwd+bwd ms", "images/s"))
+    print(f"{'model':<26} {'parameters':>11} {'tokens':>7} {'forward ms':>11} "
+          f"{'fwd+bwd ms':>14} {'images/s':>10}")
     for r in rows:
-        print("{:<26} {:>11,} {:>7} {:>11.1f} {:>14} {:>10.1f}".format(
-            r["model"], r["parameters"], "-" if r["tokens"] is None else r["tokens"],
-            r["forward_ms"], "-" if r["forward_backward_ms"] is None
-            else "%.1f" % r["forward_backward_ms"], r["images_per_s"]))
+        tokens = "-" if r["tokens"] is None else r["tokens"]
+        backward = r["forward_backward_ms"]
+        backward = "-" if backward is None else f"{backward:.1f}"
+        print(f"{r['model']:<26} {r['parameters']:>11,} {tokens:>7} {r['forward_ms']:>11.1f} "
+              f"{backward:>14} {r['images_per_s']:>10.1f}")
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump({"threads": args.threads, "clock": clock_name, "repeat": args.repeat,

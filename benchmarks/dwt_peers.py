@@ -182,19 +182,22 @@ def bench_case(wavelet: str, shape, repeat: int, warmup: int) -> Dict[str, Any]:
 def print_table(results: List[Dict[str, Any]]) -> None:
     """One row per case and implementation; '-' where not applicable or missing."""
     cols = ("forward", "forward+backward", "inverse")
-    print("{:<6} {:<14} {:<17} {:>9} {:>17} {:>9} {:>10}".format(
-        "wave", "shape", "impl", *cols, "max err"))
+
+    def row(wave: str, shape: str, impl: str, cells: List[str]) -> str:
+        return (f"{wave:<6} {shape:<14} {impl:<17} {cells[0]:>9} {cells[1]:>17} "
+                f"{cells[2]:>9} {cells[3]:>10}")
+
+    print(row("wave", "shape", "impl", [*cols, "max err"]))
     for r in results:
         shape = "x".join(map(str, r["shape"]))
         for impl in ("ours", "pywt", "ptwt", "pytorch_wavelets"):
             if impl in r["missing"]:
-                print("{:<6} {:<14} {:<17} {}".format(r["wavelet"], shape, impl, "(missing)"))
+                print(f"{r['wavelet']:<6} {shape:<14} {impl:<17} (missing)")
                 continue
-            vals = [r["median_ms"].get(impl + "/" + c) for c in cols]
+            vals = [r["median_ms"].get(f"{impl}/{c}") for c in cols]
             err = r["agreement"].get(impl, {}).get("coefficients")
-            print("{:<6} {:<14} {:<17} {:>9} {:>17} {:>9} {:>10}".format(
-                r["wavelet"], shape, impl, *("-" if v is None else "%.2f" % v for v in vals),
-                "-" if err is None else "%.1e" % err))
+            cells = ["-" if v is None else f"{v:.2f}" for v in vals]
+            print(row(r["wavelet"], shape, impl, cells + ["-" if err is None else f"{err:.1e}"]))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -44,7 +44,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> Dict[str, float]:
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     x_train, y_train, x_test, y_test = upsampled_digits(SIZE, seed)
-    model = ExampleLinearClassifier(J=2, shape=(SIZE, SIZE), in_channels=1,
+    model = ExampleLinearClassifier(J=2, image_size=SIZE, in_channels=1,
                                     num_classes=10, L=8, learnable=True,
                                     parametrization=args.parametrization)
     initial = filter_vector(model)

@@ -1,30 +1,38 @@
 """Classifiers on top of a (fixed or learnable) 2D scattering transform.
 
-:class:`ScatteringBase` owns the transform and the bookkeeping of two-phase training
-(train the head on fixed features, then fine-tune the filters); a subclass only says
-which head to put on the flattened coefficients (:meth:`ScatteringBase._build_classifier`).
+:class:`ScatteringClassifier` owns the transform (the frontend, ``self.scattering``) and the
+bookkeeping of two-phase training (train the head on fixed features, then fine-tune the
+filters); a subclass says which head to put on the flattened coefficients
+(:meth:`~ScatteringClassifier._build_classifier`) and may replace the transform
+(:meth:`~ScatteringClassifier._build_scattering`, as :class:`~kymatio.models.ScatteringNet`
+does). ``ScatteringBase`` is its other name, the one of the learnable-Kymatio seed.
 """
-from typing import Iterator, Sequence
+import math
+from typing import Iterator, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
 
+from .._deprecation import renamed_argument
+from ..scattering2d.utils import compute_padding
 from ..torch import Scattering2D
+from .two_phase import ImageSize, TwoPhaseClassifier
 
-__all__ = ["ScatteringBase", "ExampleLinearClassifier"]
+__all__ = ["ScatteringClassifier", "ScatteringBase", "ExampleLinearClassifier"]
 
 
-class ScatteringBase(nn.Module):
+class ScatteringClassifier(TwoPhaseClassifier):
     """A 2D scattering transform followed by a classifier head.
 
     Parameters
     ----------
     J : int
         Number of scales of the transform.
-    shape : tuple of int
-        ``(H, W)``, the spatial size of the images. With ``pre_pad`` the images are
-        given already padded, at the size
-        :func:`kymatio.scattering2d.utils.compute_padding` returns.
+    image_size : int or tuple of int
+        ``(H, W)``, the spatial size of the images (``shape``, the seed's name, is
+        accepted with a DeprecationWarning). With ``pre_pad`` the images are given
+        already padded, at the size :func:`kymatio.scattering2d.utils.compute_padding`
+        returns.
     in_channels : int
         Number of channels of the images (each is scattered separately).
     num_classes : int
@@ -42,37 +50,46 @@ class ScatteringBase(nn.Module):
 
     Attributes
     ----------
-    scattering : kymatio.torch.Scattering2D
-        The transform.
+    scattering : nn.Module
+        The frontend, built by :meth:`_build_scattering` (a
+        :class:`kymatio.torch.Scattering2D`).
     classifier : nn.Module
         The head, built by :meth:`_build_classifier`.
+    input_size : tuple of int
+        ``(H, W)`` of the images the model takes (padded with ``pre_pad``).
+    scattering_shape : tuple of int
+        ``(K, H', W')``: coefficients of one channel.
     classifier_input_dim : int
         Number of features per image: ``in_channels * K * H' * W'``.
     """
 
-    def __init__(self, J: int, shape: Sequence[int], in_channels: int, num_classes: int,
+    def __init__(self, J: int, image_size: Optional[ImageSize] = None,
+                 in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
-                 parametrization: str = "filters", pre_pad: bool = False) -> None:
-        super().__init__()
-        for name, value in (("in_channels", in_channels), ("num_classes", num_classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        self.in_channels, self.num_classes = in_channels, num_classes
-        self.shape = tuple(shape)
-        self.scattering = Scattering2D(J, self.shape, L=L, max_order=max_order,
-                                            pre_pad=pre_pad, learnable=learnable,
-                                            parametrization=parametrization)
-        self.scattering_shape = self._scattering_shape()
-        self.classifier_input_dim = in_channels
-        for size in self.scattering_shape:
-            self.classifier_input_dim *= size
+                 parametrization: str = "filters", pre_pad: bool = False, *,
+                 shape: Optional[ImageSize] = None) -> None:
+        image_size = renamed_argument(type(self).__name__, "image_size", image_size,
+                                      "shape", shape)
+        super().__init__(image_size, in_channels, num_classes)
+        self.J, self.L, self.max_order, self.learnable = J, L, max_order, learnable
+        self.parametrization, self.pre_pad = parametrization, pre_pad
+        self.input_size = compute_padding(*self.image_size, J) if pre_pad else self.image_size
+        self.scattering = self._build_scattering()
+        self.scattering_shape, self.classifier_input_dim = self._feature_sizes()
         self.classifier = self._build_classifier()
 
-    def _scattering_shape(self) -> tuple:
-        """``(K, H', W')`` of one channel, from a transform of a dummy image."""
-        dummy = torch.zeros((1,) + tuple(self.scattering._input_shape))
+    def _build_scattering(self) -> nn.Module:
+        """The frontend: maps images ``(B, in_channels, *input_size)`` to coefficients."""
+        return Scattering2D(self.J, self.image_size, L=self.L, max_order=self.max_order,
+                            pre_pad=self.pre_pad, learnable=self.learnable,
+                            parametrization=self.parametrization)
+
+    def _feature_sizes(self) -> Tuple[Tuple[int, ...], int]:
+        """``scattering_shape`` and ``classifier_input_dim``, from a transform of a dummy
+        image (right for every ``max_order`` and ``pre_pad``)."""
         with torch.no_grad():
-            return tuple(self.scattering(dummy).shape[1:])
+            shape = tuple(self.scattering(torch.zeros((1,) + self.input_size)).shape[1:])
+        return shape, self.in_channels * math.prod(shape)
 
     def _build_classifier(self) -> nn.Module:
         """The head: maps ``(B, classifier_input_dim)`` features to ``(B, num_classes)``.
@@ -82,6 +99,12 @@ class ScatteringBase(nn.Module):
         """
         raise NotImplementedError(f"{type(self).__name__} must implement "
                                   f"_build_classifier (see ExampleLinearClassifier).")
+
+    def _check_images(self, x: torch.Tensor) -> None:
+        if x.ndim != 4 or x.shape[1] != self.in_channels or tuple(x.shape[2:]) != self.input_size:
+            raise RuntimeError(f"Expected images of shape (B, {self.in_channels}, "
+                               f"{self.input_size[0]}, {self.input_size[1]}), got "
+                               f"{tuple(x.shape)}.")
 
     def extract_features(self, x: torch.Tensor) -> torch.Tensor:
         """Flattened scattering coefficients.
@@ -95,67 +118,71 @@ class ScatteringBase(nn.Module):
         -------
         Tensor, shape (B, classifier_input_dim)
         """
-        size = tuple(self.scattering._input_shape)
-        if x.ndim != 4 or x.shape[1] != self.in_channels or tuple(x.shape[2:]) != size:
-            raise RuntimeError(f"Expected images of shape (B, {self.in_channels}, "
-                               f"{size[0]}, {size[1]}), got {tuple(x.shape)}.")
+        self._check_images(x)
         return self.scattering(x.contiguous()).flatten(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class scores ``(B, num_classes)`` of images ``(B, in_channels, H, W)``."""
         return self.classifier(self.extract_features(x))
 
+    def frontend_parameters(self) -> Iterator[nn.Parameter]:
+        """The parameters of the transform (none unless it is learnable)."""
+        return self.scattering.parameters()
+
     def head_parameters(self) -> Iterator[nn.Parameter]:
         """The parameters of the classifier head (for their own optimizer group)."""
         return self.classifier.parameters()
 
-    def _set_requires_grad(self, module: nn.Module, flag: bool) -> None:
-        for parameter in module.parameters():
-            parameter.requires_grad_(flag)
-
+    # The seed's names for the two-phase interface.
     def freeze_scattering(self) -> None:
-        """Stop gradients to the filters (they then use the transform's fixed cache)."""
-        self._set_requires_grad(self.scattering, False)
+        """Stop gradients to the filters (:meth:`freeze_frontend`; a learnable transform
+        then uses its fixed cache)."""
+        self.freeze_frontend()
 
     def unfreeze_scattering(self) -> None:
-        """Let gradients reach the filters again (if the transform is learnable)."""
-        self._set_requires_grad(self.scattering, True)
+        """Let gradients reach the filters again (:meth:`unfreeze_frontend`)."""
+        self.unfreeze_frontend()
 
     def freeze_classifier(self) -> None:
-        """Stop gradients to the head."""
-        self._set_requires_grad(self.classifier, False)
+        """Stop gradients to the head (:meth:`freeze_head`)."""
+        self.freeze_head()
 
     def unfreeze_classifier(self) -> None:
-        """Let gradients reach the head again."""
-        self._set_requires_grad(self.classifier, True)
+        """Let gradients reach the head again (:meth:`unfreeze_head`)."""
+        self.unfreeze_head()
 
     def extra_repr(self) -> str:
-        return (f"in_channels={self.in_channels}, num_classes={self.num_classes}, "
-                f"scattering_shape={self.scattering_shape}, "
+        return (f"image_size={self.image_size}, in_channels={self.in_channels}, "
+                f"num_classes={self.num_classes}, scattering_shape={self.scattering_shape}, "
                 f"classifier_input_dim={self.classifier_input_dim}")
 
 
-class ExampleLinearClassifier(ScatteringBase):
+#: The name of :class:`ScatteringClassifier` in the learnable-Kymatio seed.
+ScatteringBase = ScatteringClassifier
+
+
+class ExampleLinearClassifier(ScatteringClassifier):
     """Scattering followed by a linear layer (optionally after a parameter-free batch
     normalisation of the features).
 
     Parameters
     ----------
-    J, shape, in_channels, num_classes, L, max_order, learnable, parametrization, pre_pad
-        As in :class:`ScatteringBase`.
+    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization, pre_pad
+        As in :class:`ScatteringClassifier`.
     normalize : bool, optional
         Standardise every feature with ``nn.BatchNorm1d(affine=False)`` before the linear
         layer (default True); scattering coefficients span several orders of magnitude.
     """
 
-    def __init__(self, J: int, shape: Sequence[int], in_channels: int, num_classes: int,
+    def __init__(self, J: int, image_size: Optional[ImageSize] = None,
+                 in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
                  parametrization: str = "filters", pre_pad: bool = False,
-                 normalize: bool = True) -> None:
+                 normalize: bool = True, *, shape: Optional[Sequence[int]] = None) -> None:
         self.normalize = normalize
-        super().__init__(J, shape, in_channels, num_classes, L=L, max_order=max_order,
+        super().__init__(J, image_size, in_channels, num_classes, L=L, max_order=max_order,
                          learnable=learnable, parametrization=parametrization,
-                         pre_pad=pre_pad)
+                         pre_pad=pre_pad, shape=shape)
 
     def _build_classifier(self) -> nn.Module:
         linear = nn.Linear(self.classifier_input_dim, self.num_classes)

@@ -1,20 +1,19 @@
 """A classifier on a cascade of spatial scattering blocks.
 
-:class:`ScatteringNet` shares the two-phase training interface of
-:class:`~kymatio.models.scattering_classifier.ScatteringBase` (``extract_features``,
-``head_parameters``, ``freeze_scattering`` / ``unfreeze_scattering``,
-``freeze_classifier`` / ``unfreeze_classifier``) by inheriting it; only the feature
-extractor differs (a stack of :class:`~kymatio.spatial.ScatteringBlock` instead of the
-Fourier transform), so the constructor is its own.
+:class:`ScatteringNet` is a :class:`~kymatio.models.ScatteringClassifier` whose frontend is a
+stack of :class:`~kymatio.spatial.ScatteringBlock` instead of the Fourier transform: it
+replaces :meth:`~kymatio.models.ScatteringClassifier._build_scattering` and the head, and
+inherits the rest of the two-phase interface.
 """
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 from torch import nn
 
+from .._deprecation import renamed_argument
 from ..spatial.block import MODULUS_TYPES, ScatteringBlock
 from ..spatial.planning import NetworkPlan, check_memory_budget
-from .scattering_classifier import ScatteringBase
+from .scattering_classifier import ScatteringClassifier
 
 __all__ = ["ScatteringNet", "DEFAULT_MAX_MEMORY_BYTES"]
 
@@ -23,10 +22,10 @@ __all__ = ["ScatteringNet", "DEFAULT_MAX_MEMORY_BYTES"]
 DEFAULT_MAX_MEMORY_BYTES = 8e9
 
 
-class ScatteringNet(ScatteringBase):
+class ScatteringNet(ScatteringClassifier):
     """Stacked spatial scattering blocks followed by a linear classifier.
 
-    Block ``b`` maps ``C (1 + L)^b`` channels at ``in_spatial / 2^b`` to
+    Block ``b`` maps ``C (1 + L)^b`` channels at ``image_size / 2^b`` to
     ``C (1 + L)^(b + 1)`` channels at half that size; the features (optionally averaged
     over space) are flattened, standardised by a batch normalisation and classified by one
     linear layer. With ``n_blocks = 3``, ``L = 8`` on 32x32 RGB images the features are
@@ -44,10 +43,12 @@ class ScatteringNet(ScatteringBase):
         Number of blocks (scales).
     in_channels : int
         Channels of the images.
-    in_spatial : int or tuple of int
-        Image size ``(H, W)`` (an int for square images).
-    nb_classes : int
-        Number of classes.
+    image_size : int or tuple of int
+        Image size ``(H, W)`` (an int for square images; ``in_spatial``, the seed's name,
+        is accepted with a DeprecationWarning).
+    num_classes : int
+        Number of classes (``nb_classes``, the seed's name, is accepted with a
+        DeprecationWarning).
     L : int, optional
         Orientations per block (default 8).
     kernel_size : int, optional
@@ -79,49 +80,61 @@ class ScatteringNet(ScatteringBase):
         Batch normalisation (optional) and ``nn.Linear``.
     plan : kymatio.spatial.NetworkPlan
         Every size of the network.
+    scattering_shape : tuple of int
+        ``(C, H, W)`` of the features (``H = W = 1`` with ``global_avg_pool``).
     classifier_input_dim : int
     """
 
-    def __init__(self, n_blocks: int, in_channels: int, in_spatial: Union[int, Sequence[int]],
-                 nb_classes: int, L: int = 8, kernel_size: int = 7, learnable: bool = False,
-                 modulus_type: str = "complex_modulus", mixing_horizon: Optional[int] = None,
-                 global_avg_pool: bool = False, lowpass_last: bool = False,
-                 batch_norm: bool = True, padding_mode: str = "reflect",
-                 max_memory_bytes: Optional[float] = DEFAULT_MAX_MEMORY_BYTES) -> None:
-        # ScatteringBase's constructor builds a Fourier transform; only its nn.Module
-        # set-up is wanted here, the rest of its interface is inherited as is.
-        nn.Module.__init__(self)
-        for name, value in (("n_blocks", n_blocks), ("in_channels", in_channels),
-                            ("nb_classes", nb_classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    def __init__(self, n_blocks: int, in_channels: int,
+                 image_size: Optional[Union[int, Sequence[int]]] = None,
+                 num_classes: Optional[int] = None, L: int = 8, kernel_size: int = 7,
+                 learnable: bool = False, modulus_type: str = "complex_modulus",
+                 mixing_horizon: Optional[int] = None, global_avg_pool: bool = False,
+                 lowpass_last: bool = False, batch_norm: bool = True,
+                 padding_mode: str = "reflect",
+                 max_memory_bytes: Optional[float] = DEFAULT_MAX_MEMORY_BYTES, *,
+                 in_spatial: Optional[Union[int, Sequence[int]]] = None,
+                 nb_classes: Optional[int] = None) -> None:
+        image_size = renamed_argument("ScatteringNet", "image_size", image_size,
+                                      "in_spatial", in_spatial)
+        num_classes = renamed_argument("ScatteringNet", "num_classes", num_classes,
+                                       "nb_classes", nb_classes)
+        if isinstance(n_blocks, bool) or not isinstance(n_blocks, int) or n_blocks < 1:
+            raise ValueError(f"n_blocks must be a positive integer, got {n_blocks!r}.")
         if modulus_type not in MODULUS_TYPES:
             raise ValueError(f"modulus_type must be one of {list(MODULUS_TYPES)}, "
                              f"got {modulus_type!r}.")
-        size = (in_spatial, in_spatial) if isinstance(in_spatial, int) else tuple(in_spatial)
-        if min(size) < 2 ** n_blocks:
-            raise ValueError(f"{n_blocks} blocks halve the images {n_blocks} times: "
-                             f"in_spatial={size} must be at least {2 ** n_blocks}.")
-        config = dict(n_blocks=n_blocks, in_channels=in_channels, in_spatial=size,
-                      nb_classes=nb_classes, L=L, kernel_size=kernel_size,
-                      modulus_type=modulus_type, mixing_horizon=mixing_horizon,
-                      global_avg_pool=global_avg_pool, lowpass_last=lowpass_last,
-                      batch_norm=batch_norm)
-        self.plan: NetworkPlan = check_memory_budget(config, max_memory_bytes)
-        self.in_channels, self.num_classes, self.nb_classes = in_channels, nb_classes, nb_classes
-        self.shape, self.n_blocks, self.L = size, n_blocks, L
+        # Read by _build_scattering and _build_classifier, which the parent calls.
+        self.n_blocks, self.kernel_size, self.modulus_type = n_blocks, kernel_size, modulus_type
+        self.mixing_horizon, self.padding_mode = mixing_horizon, padding_mode
         self.global_avg_pool, self.lowpass_last = global_avg_pool, lowpass_last
-        self.scattering = nn.Sequential(*[
-            ScatteringBlock(block.in_channels, L=L, kernel_size=kernel_size,
-                            modulus_type=modulus_type, learnable=learnable,
-                            mixing_horizon=mixing_horizon,
-                            lowpass_only=lowpass_last and index == n_blocks - 1,
-                            padding_mode=padding_mode)
+        self.batch_norm, self.max_memory_bytes = batch_norm, max_memory_bytes
+        super().__init__(n_blocks, image_size, in_channels, num_classes, L=L,
+                         learnable=learnable)
+
+    def _build_scattering(self) -> nn.Module:
+        """The blocks, once :meth:`plan` fits the memory budget."""
+        if min(self.image_size) < 2 ** self.n_blocks:
+            raise ValueError(f"{self.n_blocks} blocks halve the images {self.n_blocks} "
+                             f"times: image_size={self.image_size} must be at least "
+                             f"{2 ** self.n_blocks}.")
+        config = dict(n_blocks=self.n_blocks, in_channels=self.in_channels,
+                      image_size=self.image_size, num_classes=self.num_classes, L=self.L,
+                      kernel_size=self.kernel_size, modulus_type=self.modulus_type,
+                      mixing_horizon=self.mixing_horizon,
+                      global_avg_pool=self.global_avg_pool, lowpass_last=self.lowpass_last,
+                      batch_norm=self.batch_norm)
+        self.plan: NetworkPlan = check_memory_budget(config, self.max_memory_bytes)
+        return nn.Sequential(*[
+            ScatteringBlock(block.in_channels, L=self.L, kernel_size=self.kernel_size,
+                            modulus_type=self.modulus_type, learnable=self.learnable,
+                            mixing_horizon=self.mixing_horizon,
+                            lowpass_only=self.lowpass_last and index == self.n_blocks - 1,
+                            padding_mode=self.padding_mode)
             for index, block in enumerate(self.plan.blocks)])
-        self.scattering_shape = self.plan.feature_shape
-        self.classifier_input_dim = self.plan.classifier_input_dim
-        self.batch_norm = batch_norm
-        self.classifier = self._build_classifier()
+
+    def _feature_sizes(self) -> Tuple[Tuple[int, ...], int]:
+        return self.plan.feature_shape, self.plan.classifier_input_dim
 
     def _build_classifier(self) -> nn.Module:
         layers = [nn.BatchNorm1d(self.classifier_input_dim)] if self.batch_norm else []
@@ -138,9 +151,7 @@ class ScatteringNet(ScatteringBase):
         -------
         Tensor, shape (B, classifier_input_dim)
         """
-        if x.ndim != 4 or x.shape[1] != self.in_channels or tuple(x.shape[2:]) != self.shape:
-            raise RuntimeError(f"Expected images of shape (B, {self.in_channels}, "
-                               f"{self.shape[0]}, {self.shape[1]}), got {tuple(x.shape)}.")
+        self._check_images(x)
         features = self.scattering(x)
         if self.global_avg_pool:
             features = features.mean(dim=(-2, -1))
@@ -151,11 +162,12 @@ class ScatteringNet(ScatteringBase):
         :meth:`kymatio.spatial.ScatteringBlock.set_learnable`). Returns the model."""
         for block in self.scattering:
             block.set_learnable(learnable)
+        self.learnable = learnable
         return self
 
     def extra_repr(self) -> str:
         return (f"n_blocks={self.n_blocks}, in_channels={self.in_channels}, "
-                f"in_spatial={self.shape}, nb_classes={self.nb_classes}, L={self.L}, "
+                f"image_size={self.image_size}, num_classes={self.num_classes}, L={self.L}, "
                 f"global_avg_pool={self.global_avg_pool}, lowpass_last={self.lowpass_last}, "
                 f"feature_shape={self.scattering_shape}, "
                 f"classifier_input_dim={self.classifier_input_dim}, "

@@ -4,18 +4,16 @@ Patch embedding (a strided convolution), a class token, learnable absolute posit
 embeddings, the same pre-norm transformer blocks as the wavelet model without the
 kernel, and a linear head on the class token.
 """
-from typing import Any, Tuple, Union
-
 import torch
 from torch import Tensor, nn
 
-from ..attention.wmsa import TransformerBlock
-from .wavelet_transformer import PresetSizes, _init_weights, _pair
+from .two_phase import ImageSize
+from .transformer import TransformerClassifier
 
 __all__ = ["VisionTransformer"]
 
 
-class VisionTransformer(PresetSizes, nn.Module):
+class VisionTransformer(TransformerClassifier):
     """ViT classifier on non-overlapping patches.
 
     Parameters
@@ -34,48 +32,36 @@ class VisionTransformer(PresetSizes, nn.Module):
         Dropout in the blocks.
     """
 
-    def __init__(self, image_size: Union[int, Tuple[int, int]] = 32, in_channels: int = 3,
+    def __init__(self, image_size: ImageSize = 32, in_channels: int = 3,
                  num_classes: int = 10, embed_dim: int = 192, depth: int = 6,
                  num_heads: int = 3, patch_size: int = 4, mlp_ratio: float = 4.0,
                  drop: float = 0.0):
-        super().__init__()
-        self.image_size = _pair(image_size)
+        super().__init__(image_size, in_channels, num_classes, embed_dim, depth, num_heads)
         if self.image_size[0] % patch_size or self.image_size[1] % patch_size:
-            raise ValueError("image_size {} must be divisible by patch_size {}"
-                             .format(self.image_size, patch_size))
-        self.in_channels, self.num_classes, self.patch_size = in_channels, num_classes, patch_size
-        self.embed_dim, self.depth, self.num_heads = embed_dim, depth, num_heads
+            raise ValueError(f"image_size {self.image_size} must be divisible by patch_size "
+                             f"{patch_size}")
+        self.patch_size = patch_size
         self.num_patches = (self.image_size[0] // patch_size) * (self.image_size[1] // patch_size)
         self.patch_embed = nn.Conv2d(in_channels, embed_dim, patch_size, stride=patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, self.num_patches + 1, embed_dim))
         nn.init.trunc_normal_(self.pos_embed, std=0.02)
         nn.init.trunc_normal_(self.cls_token, std=0.02)
-        self.blocks = nn.ModuleList(
-            TransformerBlock(embed_dim, num_heads, mlp_ratio, use_kernel=False, drop=drop)
-            for _ in range(depth))
-        self.norm = nn.LayerNorm(embed_dim)
-        self.head = nn.Linear(embed_dim, num_classes)
-        self.apply(_init_weights)
+        self._build_encoder(mlp_ratio, drop)
 
     def forward_features(self, x: Tensor) -> Tensor:
         """Final tokens ``(B, 1 + num_patches, embed_dim)``, class token first."""
         if x.dim() != 4 or tuple(x.shape[-2:]) != self.image_size:
-            raise ValueError("expected input of shape (B, {}, {}, {}), got {}".format(
-                self.in_channels, *self.image_size, tuple(x.shape)))
+            raise ValueError(f"expected input of shape (B, {self.in_channels}, "
+                             f"{self.image_size[0]}, {self.image_size[1]}), got "
+                             f"{tuple(x.shape)}")
         tokens = self.patch_embed(x).flatten(2).transpose(1, 2)
         tokens = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), tokens], dim=1)
-        tokens = tokens + self.pos_embed
-        for block in self.blocks:
-            tokens = block(tokens)
-        return self.norm(tokens)
+        return self._encode(tokens + self.pos_embed)
 
     def forward(self, x: Tensor) -> Tensor:
         """Class logits ``(B, num_classes)``."""
         return self.head(self.forward_features(x)[:, 0])
 
     def extra_repr(self) -> str:
-        return ("image_size={}, in_channels={}, num_classes={}, embed_dim={}, depth={}, "
-                "num_heads={}, patch_size={}".format(
-                    self.image_size, self.in_channels, self.num_classes, self.embed_dim,
-                    self.depth, self.num_heads, self.patch_size))
+        return f"{super().extra_repr()}, patch_size={self.patch_size}"

@@ -5,56 +5,24 @@ Pipeline: image ``(B, C, H, W)`` -> :class:`~kymatio.attention.WaveletTokenizer`
 :class:`~kymatio.attention.ScaleAwarePositionalEncoding` -> ``depth`` pre-norm
 transformer blocks with W-MSA -> layer norm -> mean over tokens -> linear classifier.
 """
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Dict, Optional, Tuple
 
-from torch import Tensor, nn
+from torch import Tensor
 
+from .._deprecation import moved_names
 from ..attention.positional import ScaleAwarePositionalEncoding
 from ..attention.tokenizer import WaveletTokenizer
-from ..attention.wmsa import TransformerBlock
+from .two_phase import ImageSize
+from .transformer import TransformerClassifier
 
-__all__ = ["WaveletTransformer", "PresetSizes", "PRESETS"]
+__all__ = ["WaveletTransformer"]
 
-#: Sizes of the seed's table: (embed_dim, depth, num_heads).
-PRESETS: Dict[str, Dict[str, int]] = {
-    "tiny": {"embed_dim": 96, "depth": 4, "num_heads": 3},
-    "small": {"embed_dim": 192, "depth": 6, "num_heads": 3},
-    "base": {"embed_dim": 384, "depth": 12, "num_heads": 6},
-}
+# The shared transformer sizes lived here until they moved to their own module.
+__getattr__ = moved_names(__name__, dict.fromkeys(("PRESETS", "PresetSizes"),
+                                                  "kymatio.models.transformer"))
 
 
-def _pair(size: Union[int, Tuple[int, int]]) -> Tuple[int, int]:
-    return (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
-
-
-class PresetSizes:
-    """``from_preset(name)`` and the ``tiny()``, ``small()``, ``base()`` shortcuts of the
-    transformer models (sizes in :data:`PRESETS`; keyword arguments override them)."""
-
-    @classmethod
-    def from_preset(cls, name: str, **kwargs: Any) -> Any:
-        """Model of a named size (``'tiny'``, ``'small'``, ``'base'``); kwargs override."""
-        if name not in PRESETS:
-            raise ValueError("preset must be one of {}, got {!r}".format(sorted(PRESETS), name))
-        return cls(**{**PRESETS[name], **kwargs})
-
-    @classmethod
-    def tiny(cls, **kwargs: Any) -> Any:
-        """embed_dim 96, depth 4, 3 heads."""
-        return cls.from_preset("tiny", **kwargs)
-
-    @classmethod
-    def small(cls, **kwargs: Any) -> Any:
-        """embed_dim 192, depth 6, 3 heads."""
-        return cls.from_preset("small", **kwargs)
-
-    @classmethod
-    def base(cls, **kwargs: Any) -> Any:
-        """embed_dim 384, depth 12, 6 heads."""
-        return cls.from_preset("base", **kwargs)
-
-
-class WaveletTransformer(PresetSizes, nn.Module):
+class WaveletTransformer(TransformerClassifier):
     """Image classifier attending over multi-scale wavelet tokens.
 
     Parameters
@@ -90,26 +58,18 @@ class WaveletTransformer(PresetSizes, nn.Module):
     >>> tokens, meta = model.forward_features(torch.randn(2, 3, 32, 32))  # doctest: +SKIP
     """
 
-    def __init__(self, image_size: Union[int, Tuple[int, int]] = 32, in_channels: int = 3,
+    def __init__(self, image_size: ImageSize = 32, in_channels: int = 3,
                  num_classes: int = 10, embed_dim: int = 192, depth: int = 6,
                  num_heads: int = 3, n_levels: int = 3, wavelet: str = "db4",
                  use_kernel: bool = True, mlp_ratio: float = 4.0,
                  mode: str = "periodization", include_approximations: bool = True,
                  scale_window: Optional[int] = None, drop: float = 0.0):
-        super().__init__()
-        self.image_size = _pair(image_size)
-        self.in_channels, self.num_classes = in_channels, num_classes
-        self.embed_dim, self.depth, self.num_heads = embed_dim, depth, num_heads
+        super().__init__(image_size, in_channels, num_classes, embed_dim, depth, num_heads)
         self.n_levels, self.wavelet, self.use_kernel = n_levels, wavelet, use_kernel
         self.tokenizer = WaveletTokenizer(in_channels, embed_dim, n_levels, wavelet, mode,
                                           include_approximations)
         self.pos_encoding = ScaleAwarePositionalEncoding(embed_dim, n_levels)
-        self.blocks = nn.ModuleList(
-            TransformerBlock(embed_dim, num_heads, mlp_ratio, use_kernel, scale_window, drop)
-            for _ in range(depth))
-        self.norm = nn.LayerNorm(embed_dim)
-        self.head = nn.Linear(embed_dim, num_classes)
-        self.apply(_init_weights)
+        self._build_encoder(mlp_ratio, drop, use_kernel, scale_window)
 
     @property
     def num_tokens(self) -> int:
@@ -123,10 +83,7 @@ class WaveletTransformer(PresetSizes, nn.Module):
         (see :func:`kymatio.attention.token_layout`).
         """
         tokens, meta = self.tokenizer(x)
-        tokens = self.pos_encoding(tokens, meta)
-        for block in self.blocks:
-            tokens = block(tokens, meta)
-        return self.norm(tokens), meta
+        return self._encode(self.pos_encoding(tokens, meta), meta), meta
 
     def forward(self, x: Tensor) -> Tensor:
         """Class logits ``(B, num_classes)``."""
@@ -134,17 +91,5 @@ class WaveletTransformer(PresetSizes, nn.Module):
         return self.head(tokens.mean(dim=1))
 
     def extra_repr(self) -> str:
-        return ("image_size={}, in_channels={}, num_classes={}, embed_dim={}, depth={}, "
-                "num_heads={}, n_levels={}, wavelet={!r}, use_kernel={}".format(
-                    self.image_size, self.in_channels, self.num_classes, self.embed_dim,
-                    self.depth, self.num_heads, self.n_levels, self.wavelet, self.use_kernel))
-
-
-def _init_weights(module: nn.Module) -> None:
-    if isinstance(module, nn.Linear):
-        nn.init.trunc_normal_(module.weight, std=0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.LayerNorm):
-        nn.init.ones_(module.weight)
-        nn.init.zeros_(module.bias)
+        return (f"{super().extra_repr()}, n_levels={self.n_levels}, "
+                f"wavelet={self.wavelet!r}, use_kernel={self.use_kernel}")

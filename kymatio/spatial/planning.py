@@ -8,7 +8,7 @@ configuration alone, so that :class:`kymatio.models.ScatteringNet` can refuse a
 configuration *before* allocating it (:func:`check_memory_budget`).
 """
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 __all__ = ["BlockPlan", "NetworkPlan", "MemoryBudgetError", "group_size",
            "plan_block", "plan_network", "check_memory_budget", "format_bytes"]
@@ -97,7 +97,7 @@ class NetworkPlan:
     classifier_input_dim : int
         ``C * H * W``.
     classifier_parameters : int
-        Weights of the linear layer (``classifier_input_dim * nb_classes``, as in the
+        Weights of the linear layer (``classifier_input_dim * num_classes``, as in the
         seed's tables), plus its bias and the batch normalisation's.
     """
 
@@ -117,8 +117,9 @@ class NetworkPlan:
         return self.parameters * BYTES_PER_PARAMETER
 
 
-def plan_network(n_blocks: int, in_channels: int, in_spatial, nb_classes: int, L: int = 8,
-                 kernel_size: int = 7, modulus_type: str = "complex_modulus",
+def plan_network(n_blocks: int, in_channels: int, image_size: Union[int, Tuple[int, int]],
+                 num_classes: int, L: int = 8, kernel_size: int = 7,
+                 modulus_type: str = "complex_modulus",
                  mixing_horizon: Optional[int] = None, global_avg_pool: bool = False,
                  lowpass_last: bool = False, batch_norm: bool = True) -> NetworkPlan:
     """Sizes of a network (arguments as in :class:`kymatio.models.ScatteringNet`).
@@ -132,7 +133,7 @@ def plan_network(n_blocks: int, in_channels: int, in_spatial, nb_classes: int, L
     >>> plan_network(3, 3, 32, 10).classifier_input_dim  # 2,187 channels at 4x4
     34992
     """
-    size = (in_spatial, in_spatial) if isinstance(in_spatial, int) else tuple(in_spatial)
+    size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
     blocks, channels = [], in_channels
     for index in range(n_blocks):
         block = plan_block(channels, size, L, kernel_size, modulus_type, mixing_horizon,
@@ -141,7 +142,7 @@ def plan_network(n_blocks: int, in_channels: int, in_spatial, nb_classes: int, L
         channels, size = block.out_channels, block.out_size
     shape = (channels, 1, 1) if global_avg_pool else (channels,) + tuple(size)
     dim = shape[0] * shape[1] * shape[2]
-    head = dim * nb_classes + nb_classes + (2 * dim if batch_norm else 0)
+    head = dim * num_classes + num_classes + (2 * dim if batch_norm else 0)
     return NetworkPlan(blocks=blocks, feature_shape=shape, classifier_input_dim=dim,
                        classifier_parameters=head)
 

@@ -1,15 +1,65 @@
-"""The scattering classifiers of kymatio.models: feature sizes, heads, freezing, training
-phases and module conversions."""
+"""The classifiers of kymatio.models: the two-phase interface and the argument vocabulary
+they share; the scattering classifiers' feature sizes, heads, freezing, training phases and
+module conversions."""
 import pytest
 import torch
 from torch import nn
 
-from kymatio.models import ExampleLinearClassifier, ScatteringBase
+from kymatio.models import (ExampleLinearClassifier, ScatteringBase, ScatteringClassifier,
+                            ScatteringNet, TwoPhaseClassifier, VisionTransformer,
+                            WaveletTransformer)
 from kymatio.scattering2d.utils import compute_padding
 
 
 def images(*shape, seed=0):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+
+
+# Every classifier, small, built with the shared vocabulary (keywords only).
+CLASSIFIERS = {
+    "scattering-linear": (ExampleLinearClassifier, dict(J=1, L=2, learnable=True), True),
+    "scattering-net": (ScatteringNet, dict(n_blocks=1, L=2, kernel_size=3, learnable=True),
+                       True),
+    "wavelet-transformer": (WaveletTransformer, dict(embed_dim=8, depth=1, num_heads=2,
+                                                     n_levels=2, wavelet="haar"), False),
+    "vit": (VisionTransformer, dict(embed_dim=8, depth=1, num_heads=2, patch_size=4), False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+def test_every_classifier_is_a_frontend_and_a_head(name):
+    cls, kwargs, head_first = CLASSIFIERS[name]
+    model = cls(image_size=(8, 12), in_channels=2, num_classes=3, **kwargs)
+    assert isinstance(model, TwoPhaseClassifier) and model.head_first is head_first
+    assert (model.image_size, model.in_channels, model.num_classes) == ((8, 12), 2, 3)
+    assert model(images(4, 2, 8, 12)).shape == (4, 3)
+    frontend, head = list(model.frontend_parameters()), list(model.head_parameters())
+    assert frontend and head
+    assert {id(p) for p in frontend} | {id(p) for p in head} == \
+        {id(p) for p in model.parameters()}
+    assert not {id(p) for p in frontend} & {id(p) for p in head}
+    model.freeze_frontend()
+    assert not any(p.requires_grad for p in frontend) and all(p.requires_grad for p in head)
+    model.freeze_head()
+    assert not any(p.requires_grad for p in model.parameters())
+    model.unfreeze_frontend()
+    model.unfreeze_head()
+    assert all(p.requires_grad for p in model.parameters())
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+@pytest.mark.parametrize("bad", [{"in_channels": 0}, {"num_classes": 2.5},
+                                 {"image_size": (8,)}, {"image_size": True}])
+def test_every_classifier_checks_its_sizes(name, bad):
+    cls, kwargs, _ = CLASSIFIERS[name]
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        cls(**{"image_size": 8, "in_channels": 1, "num_classes": 2, **kwargs, **bad})
+
+
+def test_the_spatial_network_is_a_scattering_classifier():
+    model = ScatteringNet(1, 1, image_size=8, num_classes=2, L=2, kernel_size=3)
+    assert isinstance(model, ScatteringClassifier) and ScatteringBase is ScatteringClassifier
+    assert model.input_size == (8, 8) and model.scattering_shape == (3, 4, 4)
 
 
 @pytest.mark.parametrize("max_order,pre_pad,expected_k", [(2, False, 1 + 2 * 4 + 16),
@@ -46,7 +96,7 @@ def test_base_needs_a_head_and_a_subclass_can_provide_one():
 @pytest.mark.parametrize("bad", [{"in_channels": 0}, {"num_classes": 2.5},
                                  {"in_channels": True}])
 def test_invalid_sizes(bad):
-    kwargs = dict(dict(J=1, shape=(8, 8), in_channels=1, num_classes=2, L=2), **bad)
+    kwargs = dict(dict(J=1, image_size=(8, 8), in_channels=1, num_classes=2, L=2), **bad)
     with pytest.raises(ValueError):
         ExampleLinearClassifier(**kwargs)
 

@@ -169,8 +169,8 @@ def test_imagenet_network_with_both_flags_builds():
 
 
 @pytest.mark.parametrize("kwargs, estimate", [
-    (dict(n_blocks=4, in_channels=3, in_spatial=32, nb_classes=10), "16.1 GB"),
-    (dict(n_blocks=5, in_channels=3, in_spatial=32, nb_classes=10), "1.3 TB")])
+    (dict(n_blocks=4, in_channels=3, image_size=32, num_classes=10), "16.1 GB"),
+    (dict(n_blocks=5, in_channels=3, image_size=32, num_classes=10), "1.3 TB")])
 def test_memory_budget_refusal(kwargs, estimate):
     with pytest.raises(MemoryBudgetError) as info:
         ScatteringNet(**kwargs)
