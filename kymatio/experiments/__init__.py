@@ -1,17 +1,20 @@
-"""Helpers shared by the training examples and experiments: offline data sets, the
-evaluation loop, and the two-phase training harness with its command line
-(``python -m kymatio.experiments``)."""
+"""The classification harness: data sets, two-phase training of the classifiers of
+:mod:`kymatio.models`, results, checkpoints and its command line
+(``python -m kymatio.experiments``); and the training loops behind it, which scripts use
+as well (:func:`train_epochs`, :func:`accuracy`, :func:`upsampled_digits`)."""
 from .._deprecation import moved_names
-from .config import ConfigError, ExperimentConfig
-from .data import upsampled_digits
-from .datasets import ImageData, load_cifar10, load_dataset, load_fashion_mnist
-from .engine import accuracy, train_epoch, train_epochs
+from .config import ExperimentConfig
+from .datasets import (DATASET_NAMES, ImageData, load_cifar10, load_dataset,
+                       load_fashion_mnist, upsampled_digits)
+from .errors import ConfigError
 from .harness import evaluate_checkpoint, load_checkpoint, run_experiment
-from .registry import build_model
+from .registry import MODEL_NAMES, MODELS, ModelEntry, build_model
+from .training import accuracy, evaluate, train_epoch, train_epochs
 
-__all__ = ["upsampled_digits", "accuracy", "train_epoch", "train_epochs", "ExperimentConfig", "ConfigError",
-           "ImageData", "load_dataset", "load_fashion_mnist", "load_cifar10", "build_model",
-           "run_experiment", "load_checkpoint", "evaluate_checkpoint"]
+__all__ = ["ExperimentConfig", "ConfigError", "MODELS", "MODEL_NAMES", "ModelEntry",
+           "build_model", "DATASET_NAMES", "ImageData", "load_dataset", "load_fashion_mnist",
+           "load_cifar10", "upsampled_digits", "run_experiment", "load_checkpoint",
+           "evaluate_checkpoint", "evaluate", "accuracy", "train_epoch", "train_epochs"]
 
 # The flow-matching pieces lived here until they became kymatio.flow.
 __getattr__ = moved_names(__name__, dict.fromkeys(

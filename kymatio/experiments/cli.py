@@ -20,19 +20,14 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from .config import DATASET_NAMES, MODEL_NAMES, ConfigError, ExperimentConfig
+from .config import ExperimentConfig
+from .datasets import DATASET_NAMES
+from .errors import ConfigError
+from .registry import MODEL_NAMES, model_entry
 
-__all__ = ["main", "build_parser", "QUICK_MODEL_KWARGS"]
+__all__ = ["main", "build_parser"]
 
 PROG = "python -m kymatio.experiments"
-#: Model sizes of the ``quick`` command: small enough to train in seconds on a CPU.
-QUICK_MODEL_KWARGS: Dict[str, Dict[str, Any]] = {
-    "scattering-linear": {"J": 1, "L": 2, "learnable": True},
-    "scattering-net": {"n_blocks": 1, "L": 2, "kernel_size": 3, "learnable": True},
-    "wavelet-transformer": {"embed_dim": 32, "depth": 1, "num_heads": 2, "n_levels": 2,
-                            "wavelet": "haar"},
-    "vit": {"embed_dim": 32, "depth": 1, "num_heads": 2, "patch_size": 4},
-}
 # argparse destination -> config field, for the options of ``train``.
 TRAIN_FIELDS = {"model": "model", "dataset": "dataset", "data_dir": "data_dir",
                 "image_size": "image_size", "train_limit": "train_limit",
@@ -151,15 +146,14 @@ def _train_config(args: argparse.Namespace, parser: argparse.ArgumentParser
 
 
 def _quick_config(args: argparse.Namespace) -> ExperimentConfig:
-    # The transformers have no phase A and learn slower: more epochs, larger rate.
-    scattering = args.model.startswith("scattering")
+    entry = model_entry(args.model)
+    # Models without phase A (the transformers) learn slower: more epochs, larger rate.
+    head_first = entry.cls.head_first
     return ExperimentConfig(
-        model=args.model, model_kwargs=dict(QUICK_MODEL_KWARGS[args.model]),
-        dataset="digits", image_size=16, train_limit=400, epochs_head=2,
-        epochs_joint=2 if scattering else 4, lr_head=1e-2,
-        lr_head_joint=1e-3 if scattering else 3e-3, lr_frontend=1e-3, batch_size=32,
-        patience=2,
-        seed=args.seed or 0, out_dir=args.out, device=args.device or "auto",
+        model=args.model, model_kwargs=dict(entry.quick), dataset="digits", image_size=16,
+        train_limit=400, epochs_head=2, epochs_joint=2 if head_first else 4, lr_head=1e-2,
+        lr_head_joint=1e-3 if head_first else 3e-3, lr_frontend=1e-3, batch_size=32,
+        patience=2, seed=args.seed or 0, out_dir=args.out, device=args.device or "auto",
         num_threads=args.threads, progress=not args.quiet)
 
 

@@ -6,33 +6,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional, Union
 
-__all__ = ["ConfigError", "ExperimentConfig", "MODEL_NAMES", "DATASET_NAMES"]
+from .datasets import DATASET_NAMES
+from .errors import ConfigError
+from .registry import MODEL_NAMES, check_model_arguments
 
-#: Models the harness can build (see :func:`kymatio.experiments.registry.build_model`).
-MODEL_NAMES = ("scattering-linear", "scattering-net", "wavelet-transformer", "vit")
-#: Data sets the harness can load (see :func:`kymatio.experiments.datasets.load_dataset`).
-DATASET_NAMES = ("digits", "fashion-mnist", "cifar10")
+__all__ = ["ExperimentConfig"]
+
 DEVICES = ("auto", "cpu", "cuda")
 
 
-class ConfigError(ValueError):
-    """An invalid experiment setting; the message says which and what to do."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class ExperimentConfig:
-    """Everything that defines a training run.
+    """Everything that defines a training run; checked once, when it is made (it is
+    immutable: :meth:`replace` makes a checked copy).
 
     Parameters
     ----------
     model : str
-        One of :data:`MODEL_NAMES`.
+        One of :data:`~kymatio.experiments.registry.MODEL_NAMES`.
     model_kwargs : dict
-        Keyword arguments of the model's constructor (the image size, channels and number
-        of classes come from the data set). For the transformers, ``preset`` picks
-        ``'tiny'``, ``'small'`` or ``'base'``.
+        Keyword arguments of the model's constructor, over the model's defaults (the image
+        size, channels and number of classes come from the data set). For the
+        transformers, ``preset`` picks ``'tiny'``, ``'small'`` or ``'base'``.
     dataset : str
-        One of :data:`DATASET_NAMES`.
+        One of :data:`~kymatio.experiments.datasets.DATASET_NAMES`.
     data_dir : str, optional
         Folder of the data set files (Fashion-MNIST idx files, CIFAR-10 python batches).
     image_size : int, optional
@@ -42,17 +39,19 @@ class ExperimentConfig:
     val_fraction : float
         Fraction of the training images held out for validation and early stopping.
     epochs_head : int
-        Epochs of phase A (frontend frozen, head only); ignored for models without a
-        separable frontend.
+        Epochs of phase A (frontend frozen, head only); ignored for models whose frontend
+        starts random (``head_first`` False: the transformers).
     epochs_joint : int
         Epochs of phase B (everything trainable).
     lr_head : float
         Learning rate of the head in phase A.
     lr_head_joint : float, optional
-        Learning rate of the head in phase B (default: ``lr_head``); for models without a
-        separable frontend, the learning rate of every parameter.
+        Learning rate of the head in phase B (default: ``lr_head``); for models whose
+        frontend starts random, the learning rate of every parameter.
     lr_frontend : float
-        Learning rate of the frontend (scattering filters) in phase B.
+        Learning rate of the model's frontend (:meth:`frontend_parameters
+        <kymatio.models.TwoPhaseClassifier.frontend_parameters>`: the scattering filters)
+        in phase B.
     weight_decay : float
         AdamW weight decay.
     batch_size : int
@@ -121,6 +120,7 @@ class ExperimentConfig:
         if not isinstance(self.model_kwargs, dict):
             raise ConfigError(f"model_kwargs must be a dict of constructor arguments, "
                               f"got {type(self.model_kwargs).__name__}.")
+        check_model_arguments(self.model, self.model_kwargs)
         _check_numeric_types(self)
         _check_int(self, "epochs_head", 0)
         _check_int(self, "epochs_joint", 0)

@@ -1,4 +1,5 @@
-"""Image classification data sets of the harness, all read from local files.
+"""Image classification data sets of the harness and the examples, all read from local
+files.
 
 Nothing is ever downloaded: the digits ship with scikit-learn, Fashion-MNIST comes from the
 Debian package ``dataset-fashion-mnist`` (or any folder with the four idx files), and
@@ -12,10 +13,11 @@ from typing import NamedTuple, Optional, Tuple, Union
 import numpy as np
 import torch
 
-from .data import upsampled_digits
+__all__ = ["DATASET_NAMES", "ImageData", "load_dataset", "upsampled_digits",
+           "load_fashion_mnist", "load_cifar10", "split_validation", "FASHION_MNIST_DIR"]
 
-__all__ = ["ImageData", "load_dataset", "load_fashion_mnist", "load_cifar10",
-           "split_validation", "FASHION_MNIST_DIR"]
+#: The data sets of :func:`load_dataset`.
+DATASET_NAMES = ("digits", "fashion-mnist", "cifar10")
 
 #: Where the Debian package ``dataset-fashion-mnist`` installs the files.
 FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
@@ -47,6 +49,42 @@ class ImageData(NamedTuple):
     def image_size(self) -> Tuple[int, int]:
         """``(H, W)`` of the images."""
         return tuple(int(s) for s in self.x_train.shape[2:])
+
+
+def upsampled_digits(size: int = 32, seed: int = 0, test_size: float = 0.3,
+                     standardize: bool = False) -> Tuple[torch.Tensor, ...]:
+    """scikit-learn's 1,797 digits (shipped offline), upsampled and split.
+
+    Parameters
+    ----------
+    size : int, optional
+        Side of the upsampled images (bilinear interpolation of the 8x8 originals).
+    seed : int, optional
+        Seed of the stratified train/test split.
+    test_size : float, optional
+        Fraction of the images kept for testing.
+    standardize : bool, optional
+        If True, subtract the training mean and divide by the training standard
+        deviation; otherwise the pixels are in [0, 1].
+
+    Returns
+    -------
+    x_train, y_train, x_test, y_test : Tensor
+        Images ``(n, 1, size, size)`` (float32) and labels ``(n,)`` (int64).
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = torch.from_numpy(digits.images).float()[:, None] / 16.0
+    images = torch.nn.functional.interpolate(images, size=(size, size), mode="bilinear",
+                                             align_corners=False)
+    labels = torch.from_numpy(digits.target).long()
+    train, test = train_test_split(range(len(labels)), test_size=test_size,
+                                   random_state=seed, stratify=digits.target)
+    if standardize:
+        images = (images - images[train].mean()) / images[train].std()
+    return images[train], labels[train], images[test], labels[test]
 
 
 def _read_idx(path: Path) -> np.ndarray:
@@ -205,7 +243,7 @@ def load_dataset(name: str, data_dir: Optional[PathLike] = None,
     elif name == "cifar10":
         x_train, y_train, x_test, y_test = load_cifar10(data_dir)
     else:
-        raise ValueError(f"unknown data set {name!r}; choose digits, fashion-mnist or cifar10.")
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
     if image_size is not None and tuple(x_train.shape[-2:]) != (image_size, image_size):
         def resize(x: torch.Tensor) -> torch.Tensor:
             return torch.nn.functional.interpolate(x, size=(image_size, image_size),

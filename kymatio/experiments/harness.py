@@ -1,10 +1,14 @@
 """Two-phase training of any model of the registry, with early stopping, JSON results and
 checkpoints, on one process or under ``torchrun``.
 
-* **phase A** (``'head'``): the frontend (scattering filters) is frozen and only the head
-  learns (learning rate ``lr_head``); skipped for models without a separable frontend;
+Every model is a :class:`~kymatio.models.TwoPhaseClassifier`: a frontend and a head.
+
+* **phase A** (``'head'``): the frontend is frozen and only the head learns (learning
+  rate ``lr_head``); skipped for models whose frontend starts random (``head_first``
+  False: the transformers);
 * **phase B** (``'joint'``): everything learns, the head at ``lr_head_joint`` and the
-  frontend at ``lr_frontend`` (two AdamW parameter groups).
+  frontend at ``lr_frontend`` (two AdamW parameter groups); a model without phase A
+  trains every parameter at ``lr_head_joint``.
 
 Each phase starts by measuring the validation accuracy of its starting state, keeps the
 best state seen and stops after ``patience`` epochs without improvement. The best state
@@ -22,7 +26,7 @@ import platform
 import random
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Tuple, Union
 
 import numpy as np
 import torch
@@ -30,15 +34,17 @@ from torch import nn
 from tqdm import tqdm
 
 from ..version import __version__
-from .config import ConfigError, ExperimentConfig
+from ..models import TwoPhaseClassifier
+from .config import ExperimentConfig
 from .datasets import ImageData, load_dataset
-from .engine import train_epoch
-from .distributed import (DistributedContext, all_reduce_sum, broadcast_buffers,
-                          setup_distributed, shard_indices, teardown_distributed)
-from .registry import DEFAULT_MODEL_KWARGS, build_model, parameter_counts, split_parameters
+from .distributed import (DistributedContext, all_reduce_sum, setup_distributed,
+                          shard_indices, teardown_distributed)
+from .errors import ConfigError
+from .registry import construct_model, model_arguments, parameter_counts
+from .training import evaluate, train_epoch
 
-__all__ = ["run_experiment", "load_checkpoint", "evaluate_checkpoint", "evaluate",
-           "seed_everything", "RESULTS_FILE"]
+__all__ = ["run_experiment", "load_checkpoint", "evaluate_checkpoint", "seed_everything",
+           "RESULTS_FILE"]
 
 logger = logging.getLogger(__name__)
 RESULTS_FILE = "results.json"
@@ -50,35 +56,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             context: Optional[DistributedContext] = None,
-             batch_size: int = 256) -> Tuple[float, float]:
-    """Accuracy and mean cross-entropy of ``model`` on ``(x, y)``, in eval mode.
-
-    Under ``torchrun`` each process evaluates its share and the counts are summed, so
-    every process gets the accuracy on the whole set.
-
-    Returns
-    -------
-    accuracy, loss : float
-    """
-    context = context or DistributedContext()
-    broadcast_buffers(model, context)
-    model.eval()
-    device = next(model.parameters()).device
-    indices = shard_indices(torch.arange(len(x)), context, pad=False)
-    correct = loss = 0.0
-    with torch.no_grad():
-        for start in range(0, len(indices), batch_size):
-            batch = indices[start:start + batch_size]
-            inputs, labels = x[batch].to(device), y[batch].to(device)
-            logits = model(inputs)
-            correct += float((logits.argmax(1) == labels).sum())
-            loss += float(nn.functional.cross_entropy(logits, labels, reduction="sum"))
-    correct, loss, count = all_reduce_sum([correct, loss, len(indices)], context).tolist()
-    return correct / max(count, 1), loss / max(count, 1)
 
 
 def _train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, data: ImageData,
@@ -166,20 +143,20 @@ def _run_phase(name: str, model: nn.Module, groups: List[Dict[str, Any]], epochs
             "checkpoint": checkpoint, "history": history}
 
 
-def _phases(model: nn.Module, config: ExperimentConfig) -> List[Tuple[str, int, list]]:
+def _phases(model: TwoPhaseClassifier, config: ExperimentConfig
+            ) -> List[Tuple[str, int, list]]:
     """``(name, epochs, parameter groups)`` of the phases to run, requires_grad set lazily."""
-    split = split_parameters(model)
     phases = []
-    if split is None:
+    if not model.head_first:
         if config.epochs_head:
-            logger.info("%s has no separable frontend: phase A (head only) skipped",
+            logger.info("%s starts from a random frontend: phase A (head only) skipped",
                         config.model)
         if config.epochs_joint:
             phases.append(("joint", config.epochs_joint,
                            [{"name": "all", "params": list(model.parameters()),
                              "lr": config.joint_head_lr}]))
         return phases
-    frontend, head = split
+    frontend, head = list(model.frontend_parameters()), list(model.head_parameters())
     if config.epochs_head:
         phases.append(("head", config.epochs_head,
                        [{"name": "head", "params": head, "lr": config.lr_head}]))
@@ -190,15 +167,12 @@ def _phases(model: nn.Module, config: ExperimentConfig) -> List[Tuple[str, int, 
     return phases
 
 
-def _set_phase(model: nn.Module, name: str) -> None:
-    if split_parameters(model) is None:
-        return
+def _set_phase(model: TwoPhaseClassifier, name: str) -> None:
     if name == "head":
-        model.freeze_scattering()
+        model.freeze_frontend()
     else:
-        model.unfreeze_scattering()
-    for parameter in model.head_parameters():
-        parameter.requires_grad_(True)
+        model.unfreeze_frontend()
+    model.unfreeze_head()
 
 
 def _json_safe(value: Any) -> Any:
@@ -213,9 +187,9 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _build(spec: Dict[str, Any]) -> nn.Module:
-    return build_model(spec["name"], tuple(spec["image_size"]), spec["in_channels"],
-                       spec["num_classes"], **spec["kwargs"])
+def _build(spec: Dict[str, Any]) -> TwoPhaseClassifier:
+    return construct_model(spec["name"], tuple(spec["image_size"]), spec["in_channels"],
+                           spec["num_classes"], spec["kwargs"])
 
 
 def run_experiment(config: ExperimentConfig) -> Dict[str, Any]:
@@ -234,7 +208,6 @@ def run_experiment(config: ExperimentConfig) -> Dict[str, Any]:
         ``best_val_accuracy``, ``test_accuracy``, ``time_s``, ``environment``. A NaN or
         infinite loss is recorded as None (``null``).
     """
-    config.validate()
     threads = torch.get_num_threads()
     try:
         if config.num_threads is not None:
@@ -259,8 +232,7 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
     # With the defaults merged in, so that checkpoints still load if the defaults change.
     spec = {"name": config.model, "image_size": list(data.image_size),
             "in_channels": data.in_channels, "num_classes": data.num_classes,
-            "kwargs": copy.deepcopy({**DEFAULT_MODEL_KWARGS[config.model],
-                                     **config.model_kwargs})}
+            "kwargs": copy.deepcopy(model_arguments(config.model, config.model_kwargs))}
     model = _build(spec).to(context.device)
     if config.resume:
         if not Path(config.resume).is_file():
@@ -310,7 +282,7 @@ def _run(config: ExperimentConfig, context: DistributedContext) -> Dict[str, Any
 
 
 def load_checkpoint(path: PathLike, device: Union[str, torch.device] = "cpu"
-                    ) -> Tuple[nn.Module, Dict[str, Any]]:
+                    ) -> Tuple[TwoPhaseClassifier, Dict[str, Any]]:
     """Rebuild the model of a checkpoint and load its best state.
 
     Parameters
@@ -322,7 +294,7 @@ def load_checkpoint(path: PathLike, device: Union[str, torch.device] = "cpu"
 
     Returns
     -------
-    model : nn.Module
+    model : TwoPhaseClassifier
         In eval mode.
     checkpoint : dict
         ``config``, ``model`` (the build spec), ``phase``, ``epoch``, ``val_accuracy``,

@@ -1,122 +1,155 @@
-"""The models the harness trains, by name, and how their parameters split into a frontend
-and a head."""
+"""The models the harness trains: one list, :data:`MODELS`, from which the names of the
+command line and the configuration, the default constructor arguments and the sizes of the
+``quick`` command all derive."""
+import functools
 import inspect
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Tuple, Type
 
-from torch import nn
+from ..models import (ExampleLinearClassifier, ScatteringNet, TwoPhaseClassifier,
+                      VisionTransformer, WaveletTransformer)
+from ..models.transformer import PresetSizes
+from .errors import ConfigError
 
-from ..models import (ExampleLinearClassifier, ScatteringNet, VisionTransformer,
-                      WaveletTransformer)
-from .config import ConfigError
-
-__all__ = ["build_model", "DEFAULT_MODEL_KWARGS", "split_parameters", "parameter_counts"]
-
-#: Constructor defaults of each model name (``model_kwargs`` override them).
-DEFAULT_MODEL_KWARGS: Dict[str, Dict[str, Any]] = {
-    "scattering-linear": {"J": 2, "L": 8, "learnable": True},
-    "scattering-net": {"n_blocks": 2, "L": 8, "learnable": True},
-    "wavelet-transformer": {"preset": "tiny"},
-    "vit": {"preset": "tiny"},
-}
-# Set by the harness from the data; a model_kwargs entry for them is an error.
-DATA_KEYS = ("shape", "in_channels", "num_classes", "in_spatial", "nb_classes", "image_size")
+__all__ = ["ModelEntry", "MODELS", "MODEL_NAMES", "DATA_KEYS", "model_entry",
+           "check_model_arguments", "model_arguments", "construct_model", "build_model",
+           "parameter_counts"]
 
 
-def _scattering_linear(size: Tuple[int, int], channels: int, classes: int,
-                       **kwargs: Any) -> nn.Module:
-    return ExampleLinearClassifier(shape=size, in_channels=channels, num_classes=classes,
-                                   **kwargs)
+@dataclass(frozen=True)
+class ModelEntry:
+    """A model of the harness.
+
+    Attributes
+    ----------
+    name : str
+        Its name on the command line and in configurations.
+    cls : type
+        The :class:`~kymatio.models.TwoPhaseClassifier` it builds.
+    defaults : dict
+        Constructor arguments of a run, unless its ``model_kwargs`` override them.
+    quick : dict
+        Arguments of the ``quick`` command (over ``defaults``): trains in seconds on a CPU.
+    """
+
+    name: str
+    cls: Type[TwoPhaseClassifier]
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    quick: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _scattering_net(size: Tuple[int, int], channels: int, classes: int,
-                    **kwargs: Any) -> nn.Module:
-    return ScatteringNet(in_channels=channels, in_spatial=size, nb_classes=classes, **kwargs)
+#: The models of the harness, in the order of the command line's choices.
+MODELS: Tuple[ModelEntry, ...] = (
+    ModelEntry("scattering-linear", ExampleLinearClassifier,
+               defaults={"J": 2, "L": 8, "learnable": True},
+               quick={"J": 1, "L": 2}),
+    ModelEntry("scattering-net", ScatteringNet,
+               defaults={"n_blocks": 2, "L": 8, "learnable": True},
+               quick={"n_blocks": 1, "L": 2, "kernel_size": 3}),
+    ModelEntry("wavelet-transformer", WaveletTransformer,
+               defaults={"preset": "tiny"},
+               quick={"embed_dim": 32, "depth": 1, "num_heads": 2, "n_levels": 2,
+                      "wavelet": "haar"}),
+    ModelEntry("vit", VisionTransformer,
+               defaults={"preset": "tiny"},
+               quick={"embed_dim": 32, "depth": 1, "num_heads": 2, "patch_size": 4}),
+)
+#: The names of :data:`MODELS`.
+MODEL_NAMES: Tuple[str, ...] = tuple(entry.name for entry in MODELS)
+#: Constructor arguments the harness sets from the data set.
+DATA_KEYS = ("image_size", "in_channels", "num_classes")
+# Their deprecated spellings (ScatteringClassifier's shape, ScatteringNet's in_spatial and
+# nb_classes), refused as model arguments too.
+_DATA_KEY_ALIASES = ("shape", "in_spatial", "nb_classes")
 
 
-def _transformer(cls: type) -> Callable[..., nn.Module]:
-    def build(size: Tuple[int, int], channels: int, classes: int, preset: str = "tiny",
-              **kwargs: Any) -> nn.Module:
-        return cls.from_preset(preset, image_size=size, in_channels=channels,
-                               num_classes=classes, **kwargs)
-    return build
+def model_entry(name: str) -> ModelEntry:
+    """The entry of :data:`MODELS` called ``name`` (:class:`ConfigError` if none is)."""
+    for entry in MODELS:
+        if entry.name == name:
+            return entry
+    raise ConfigError(f"model must be one of {', '.join(MODEL_NAMES)}; got {name!r}.")
 
 
-BUILDERS: Dict[str, Tuple[Callable[..., nn.Module], type]] = {
-    "scattering-linear": (_scattering_linear, ExampleLinearClassifier),
-    "scattering-net": (_scattering_net, ScatteringNet),
-    "wavelet-transformer": (_transformer(WaveletTransformer), WaveletTransformer),
-    "vit": (_transformer(VisionTransformer), VisionTransformer),
-}
+def _accepted_arguments(cls: type) -> List[str]:
+    skipped = ("self",) + DATA_KEYS + _DATA_KEY_ALIASES
+    accepted = [name for name in inspect.signature(cls.__init__).parameters
+                if name not in skipped]
+    return accepted + (["preset"] if issubclass(cls, PresetSizes) else [])
+
+
+def check_model_arguments(name: str, kwargs: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` unless ``kwargs`` are constructor arguments of model
+    ``name`` that the data set does not determine."""
+    entry = model_entry(name)
+    clashes = sorted(set(kwargs) & set(DATA_KEYS + _DATA_KEY_ALIASES))
+    if clashes:
+        raise ConfigError(f"model argument(s) {clashes} are set from the data set; remove "
+                          f"them (use --image-size to resize the images).")
+    accepted = _accepted_arguments(entry.cls)
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise ConfigError(f"{name}: unknown model argument(s) {unknown}. Accepted model "
+                          f"arguments: {', '.join(accepted)}.")
+
+
+def model_arguments(name: str, overrides: Mapping[str, Any]) -> Dict[str, Any]:
+    """The constructor arguments of a run: the entry's defaults, then ``overrides``."""
+    return {**model_entry(name).defaults, **overrides}
+
+
+def construct_model(name: str, image_size: Tuple[int, int], in_channels: int,
+                    num_classes: int, arguments: Mapping[str, Any]) -> TwoPhaseClassifier:
+    """Model ``name`` from complete constructor ``arguments`` (see :func:`model_arguments`);
+    ``preset`` picks a named size of the transformers. A constructor that refuses them
+    raises :class:`ConfigError`."""
+    cls = model_entry(name).cls
+    rest = dict(arguments)
+    preset = rest.pop("preset", None)
+    factory = cls if preset is None else functools.partial(cls.from_preset, preset)
+    try:
+        return factory(image_size=tuple(image_size), in_channels=in_channels,
+                       num_classes=num_classes, **rest)
+    except (TypeError, ValueError, RuntimeError) as error:  # Scattering2D: J too large
+        raise ConfigError(f"{name} refused its arguments {dict(arguments)}: {error}") from error
 
 
 def build_model(name: str, image_size: Tuple[int, int], in_channels: int, num_classes: int,
-                **kwargs: Any) -> nn.Module:
+                **kwargs: Any) -> TwoPhaseClassifier:
     """A model by name, for images of the given size, channels and classes.
 
     Parameters
     ----------
     name : str
-        ``'scattering-linear'`` (:class:`~kymatio.models.ExampleLinearClassifier`),
-        ``'scattering-net'`` (:class:`~kymatio.models.ScatteringNet`),
-        ``'wavelet-transformer'`` (:class:`~kymatio.models.WaveletTransformer`) or
-        ``'vit'`` (:class:`~kymatio.models.VisionTransformer`).
+        One of :data:`MODEL_NAMES`: ``'scattering-linear'``
+        (:class:`~kymatio.models.ExampleLinearClassifier`), ``'scattering-net'``
+        (:class:`~kymatio.models.ScatteringNet`), ``'wavelet-transformer'``
+        (:class:`~kymatio.models.WaveletTransformer`) or ``'vit'``
+        (:class:`~kymatio.models.VisionTransformer`).
     image_size : tuple of int
         ``(H, W)`` of the images.
     in_channels, num_classes : int
         Channels of the images and number of classes.
     **kwargs
-        Constructor arguments, over :data:`DEFAULT_MODEL_KWARGS`; the transformers take
+        Constructor arguments, over the entry's defaults; the transformers take
         ``preset`` (``'tiny'``, ``'small'``, ``'base'``) as well.
 
     Returns
     -------
-    nn.Module
+    TwoPhaseClassifier
 
     Raises
     ------
     ConfigError
         Unknown name, an argument the data determines, or one the constructor refuses.
     """
-    if name not in BUILDERS:
-        raise ConfigError(f"model must be one of {', '.join(BUILDERS)}; got {name!r}.")
-    clashes = sorted(set(kwargs) & set(DATA_KEYS))
-    if clashes:
-        raise ConfigError(f"model argument(s) {clashes} are set from the data set; remove "
-                          f"them (use --image-size to resize the images).")
-    builder, cls = BUILDERS[name]
-    arguments = {**DEFAULT_MODEL_KWARGS[name], **kwargs}
-    try:
-        return builder(tuple(image_size), in_channels, num_classes, **arguments)
-    except TypeError as error:
-        accepted = [p for p in inspect.signature(cls.__init__).parameters
-                    if p not in ("self",) + DATA_KEYS]
-        raise ConfigError(f"{name}: {error}. Accepted model arguments: "
-                          f"{', '.join(accepted)}.") from error
-    except ValueError as error:
-        raise ConfigError(f"{name} refused its arguments {arguments}: {error}") from error
+    check_model_arguments(name, kwargs)
+    return construct_model(name, image_size, in_channels, num_classes,
+                           model_arguments(name, kwargs))
 
 
-def split_parameters(model: nn.Module) -> Optional[Tuple[List[nn.Parameter],
-                                                         List[nn.Parameter]]]:
-    """``(frontend, head)`` parameters of a model with a separable frontend, else None.
-
-    A model has one when it follows the two-phase interface of
-    :class:`~kymatio.models.ScatteringBase` (``scattering``, ``head_parameters``,
-    ``freeze_scattering``); the frontend list holds every parameter of ``scattering``,
-    frozen or not (empty for a fixed Fourier transform).
-    """
-    if not all(hasattr(model, name) for name in ("scattering", "head_parameters",
-                                                   "freeze_scattering",
-                                                   "unfreeze_scattering")):
-        return None
-    return list(model.scattering.parameters()), list(model.head_parameters())
-
-
-def parameter_counts(model: nn.Module) -> Dict[str, int]:
-    """Numbers of parameters: ``total``, and ``frontend`` / ``head`` when separable."""
-    counts = {"total": sum(p.numel() for p in model.parameters())}
-    split = split_parameters(model)
-    if split is not None:
-        counts["frontend"] = sum(p.numel() for p in split[0])
-        counts["head"] = sum(p.numel() for p in split[1])
-    return counts
+def parameter_counts(model: TwoPhaseClassifier) -> Dict[str, int]:
+    """Numbers of parameters: ``total``, ``frontend`` and ``head``."""
+    return {"total": sum(p.numel() for p in model.parameters()),
+            "frontend": sum(p.numel() for p in model.frontend_parameters()),
+            "head": sum(p.numel() for p in model.head_parameters())}

@@ -1,20 +1,17 @@
-"""The two-phase training harness, its data loaders and its command line."""
+"""The two-phase training harness, its model registry and its command line."""
 import copy
-import gzip
+import dataclasses
 import json
 import os
-import pickle
 import socket
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 import torch
 
 from kymatio.experiments import (ConfigError, ExperimentConfig, build_model,
-                                 evaluate_checkpoint, load_checkpoint, load_dataset,
-                                 load_fashion_mnist, run_experiment)
+                                 evaluate_checkpoint, load_checkpoint, run_experiment)
 from kymatio.experiments import distributed, harness, registry
 from kymatio.experiments.cli import _train_config, build_parser, main
 from kymatio.experiments.distributed import resolve_device, setup_distributed
@@ -68,12 +65,44 @@ def test_config_round_trip_and_unknown_keys(tmp_path):
 
 
 def test_build_model_errors_list_what_is_accepted():
+    for data_key in ("shape", "in_spatial", "nb_classes"):
+        with pytest.raises(ConfigError, match="set from the data set"):
+            build_model("scattering-linear", (16, 16), 1, 10, **{data_key: 8})
     with pytest.raises(ConfigError, match="set from the data set"):
-        build_model("scattering-linear", (16, 16), 1, 10, shape=(8, 8))
+        registry.check_model_arguments("vit", {"image_size": 8})
     with pytest.raises(ConfigError, match="Accepted model arguments: J, L"):
         build_model("scattering-linear", (16, 16), 1, 10, depth=3)
+    with pytest.raises(ConfigError, match="refused its arguments"):
+        build_model("scattering-linear", (16, 16), 1, 10, J=5)
     model = build_model("vit", (16, 16), 1, 10, embed_dim=16, depth=1, num_heads=2)
     assert model(torch.zeros(2, 1, 16, 16)).shape == (2, 10)
+
+
+def test_the_model_list_is_the_one_source_of_names_defaults_and_presets():
+    """The CLI choices, the configuration's names, the defaults and the quick sizes all
+    come from registry.MODELS: every entry is valid everywhere."""
+    assert registry.MODEL_NAMES == tuple(entry.name for entry in registry.MODELS)
+    assert len(set(registry.MODEL_NAMES)) == len(registry.MODELS)
+    parser = build_parser()
+    for command in ("train", "quick"):
+        args = parser.parse_args([command, "--model", "vit", "--out", "x"])
+        model_option = next(a for a in args.subparser._actions if a.dest == "model")
+        assert tuple(model_option.choices) == registry.MODEL_NAMES
+    for entry in registry.MODELS:
+        for kwargs in (dict(entry.defaults), dict(entry.quick)):
+            ExperimentConfig(model=entry.name, model_kwargs=kwargs)  # validates
+        model = build_model(entry.name, (16, 16), 1, 10, **entry.quick)
+        assert type(model) is entry.cls
+        assert model(torch.zeros(2, 1, 16, 16)).shape == (2, 10)
+
+
+def test_config_checks_model_arguments_before_loading_data(tmp_path):
+    with pytest.raises(ConfigError, match="unknown model argument.*depth"):
+        tiny_config(tmp_path, model_kwargs={"depth": 3})
+    with pytest.raises(ConfigError, match="set from the data set"):
+        tiny_config(tmp_path, model_kwargs={"num_classes": 3})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tiny_config(tmp_path).epochs_head = 0
 
 
 def test_two_phase_run_writes_results_and_checkpoints(runs):
@@ -100,6 +129,17 @@ def test_two_phase_run_writes_results_and_checkpoints(runs):
     assert results["config"]["out_dir"] == str(root / "best")
 
 
+def test_a_model_with_a_random_frontend_trains_everything_at_once(tmp_path):
+    entry = registry.model_entry("vit")
+    results = run_experiment(tiny_config(tmp_path, model="vit",
+                                         model_kwargs=dict(entry.quick, embed_dim=8),
+                                         epochs_head=1, epochs_joint=1, lr_head_joint=3e-3))
+    (joint,) = results["phases"]
+    assert joint["name"] == "joint" and joint["learning_rates"] == {"all": 3e-3}
+    counts = results["parameters"]
+    assert counts["total"] == counts["frontend"] + counts["head"] == counts["trainable"]
+
+
 def test_checkpoints_hold_the_best_or_the_last_state(runs):
     root, best, last = runs
     checkpoint = root / "best" / "checkpoint_joint.pt"
@@ -119,23 +159,6 @@ def test_joint_phase_starts_from_the_state_the_head_phase_kept(runs):
         best["phases"][0]["best_val_accuracy"]
     assert last["phases"][1]["initial_val_accuracy"] == \
         last["phases"][0]["history"][-1]["val_accuracy"]
-
-
-def test_num_classes_counts_a_class_seen_only_in_validation(tmp_path):
-    """One training image of class 4, none in the test set: the model needs 5 outputs even
-    when that image lands in the validation split (its label is a target there)."""
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for index, name in enumerate([f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]):
-        labels = [0, 1, 2, 4] if index == 0 else [0, 1, 2, 3]
-        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": labels}
-        (folder / name).write_bytes(pickle.dumps(batch))
-    data = next(d for d in (load_dataset("cifar10", tmp_path, val_fraction=0.25, seed=seed)
-                            for seed in range(50)) if 4 in d.y_val.tolist())
-    assert data.num_classes == 5 and 4 not in data.y_train.tolist()
-    with pytest.raises(ValueError, match="raise train_limit"):
-        load_dataset("cifar10", tmp_path, train_limit=1)
 
 
 def test_resume_from_a_checkpoint_of_another_model_says_what_to_fix(runs, tmp_path):
@@ -173,25 +196,17 @@ def test_head_phase_keeps_the_filters_and_joint_phase_moves_them(tmp_path, monke
 
 def test_checkpoints_keep_loading_when_the_model_defaults_change(tmp_path, monkeypatch):
     run_experiment(tiny_config(tmp_path, model_kwargs={"J": 1}, epochs_joint=0))
-    defaults = registry.DEFAULT_MODEL_KWARGS["scattering-linear"]
+    entry = registry.model_entry("scattering-linear")
     model, checkpoint = load_checkpoint(tmp_path / "checkpoint_head.pt")
-    assert checkpoint["model"]["kwargs"] == {**defaults, "J": 1}
-    monkeypatch.setitem(registry.DEFAULT_MODEL_KWARGS, "scattering-linear",
-                        {**defaults, "L": defaults["L"] // 2})
+    assert checkpoint["model"]["kwargs"] == {**entry.defaults, "J": 1}
+    changed = dataclasses.replace(entry, defaults={**entry.defaults,
+                                                   "L": entry.defaults["L"] // 2})
+    monkeypatch.setattr(registry, "MODELS", tuple(changed if e is entry else e
+                                                  for e in registry.MODELS))
+    assert registry.model_arguments("scattering-linear", {})["L"] != entry.defaults["L"]
     reloaded, _ = load_checkpoint(tmp_path / "checkpoint_head.pt")
     for key, value in model.state_dict().items():
         assert torch.equal(reloaded.state_dict()[key], value)
-
-
-def test_digits_test_split_does_not_depend_on_the_seed():
-    first, second = (load_dataset("digits", image_size=8, seed=seed) for seed in (0, 1))
-
-    def own_scale(x):  # undo the standardisation by each run's training statistics
-        return (x - x.mean()) / x.std()
-
-    assert torch.equal(first.y_test, second.y_test)
-    torch.testing.assert_close(own_scale(first.x_test), own_scale(second.x_test))
-    assert not torch.equal(first.y_val, second.y_val)
 
 
 def test_run_restores_the_thread_count_even_on_errors(tmp_path):
@@ -268,44 +283,6 @@ def test_same_seed_same_results(runs, tmp_path):
     assert all(torch.equal(state_a[key], state_b[key]) for key in state_a)
     other = run_experiment(tiny_config(tmp_path / "seed1", seed=1, epochs_joint=0))
     assert other["phases"][0]["history"] != first["phases"][0]["history"]
-
-
-def write_idx(path, array):
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(n).to_bytes(4, "big") for n in array.shape)
-    with gzip.open(path, "wb") as handle:
-        handle.write(header + array.astype(np.uint8).tobytes())
-
-
-def test_fashion_mnist_from_idx_files_and_missing_files(tmp_path):
-    rng = np.random.default_rng(0)
-    train, test = rng.integers(0, 256, (40, 28, 28)), rng.integers(0, 256, (10, 28, 28))
-    write_idx(tmp_path / "train-images-idx3-ubyte.gz", train)
-    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.arange(40) % 10)
-    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", test)
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.arange(10))
-    x_train, y_train, x_test, y_test = load_fashion_mnist(tmp_path)
-    assert x_train.shape == (40, 1, 28, 28) and y_test.tolist() == list(range(10))
-    np.testing.assert_allclose(x_test[:, 0].numpy() * 255, test, atol=1e-4)
-    data = load_dataset("fashion-mnist", tmp_path, image_size=16, val_fraction=0.25)
-    assert data.x_train.shape == (30, 1, 16, 16) and len(data.x_val) == 10
-    with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist.*--data-dir"):
-        load_fashion_mnist(tmp_path / "absent")
-
-
-def test_cifar10_from_python_batches_and_missing_folder(tmp_path):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8),
-                 b"labels": [0, 1, 2, 3]}
-        (folder / name).write_bytes(pickle.dumps(batch))
-    data = load_dataset("cifar10", tmp_path, val_fraction=0.25)
-    assert data.x_train.shape == (15, 3, 32, 32) and data.x_test.shape == (4, 3, 32, 32)
-    assert data.num_classes == 4
-    with pytest.raises(FileNotFoundError, match="cifar-10-batches-py.*never downloaded"):
-        load_dataset("cifar10", tmp_path / "absent")
 
 
 def test_cli_help_and_bad_arguments(capsys, tmp_path):

@@ -1,17 +1,8 @@
-"""Shared helpers of the examples: offline digits and the accuracy loop."""
+"""The training and evaluation loops: accuracy in batches, a short training run."""
 import pytest
 import torch
 
-from kymatio.experiments import accuracy, train_epochs, upsampled_digits
-
-
-def test_upsampled_digits_split_and_standardisation():
-    x_train, y_train, x_test, y_test = upsampled_digits(16, seed=0, test_size=0.25)
-    assert x_train.shape[1:] == (1, 16, 16) and len(x_train) + len(x_test) == 1797
-    assert abs(len(x_test) / 1797 - 0.25) < 0.01 and set(y_test.tolist()) == set(range(10))
-    assert 0 <= float(x_train.min()) and float(x_train.max()) <= 1
-    standardised, _, _, _ = upsampled_digits(16, seed=0, test_size=0.25, standardize=True)
-    assert abs(float(standardised.mean())) < 1e-4 and abs(float(standardised.std()) - 1) < 1e-3
+from kymatio.experiments import accuracy, train_epochs
 
 
 def test_accuracy_counts_correct_argmax_in_batches():

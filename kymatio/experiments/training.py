@@ -1,4 +1,5 @@
-"""Training and evaluation loops of classifiers."""
+"""Training and evaluation loops of classifiers: the steps of the harness, and
+:func:`train_epochs` / :func:`accuracy` for scripts that train a model in a few lines."""
 import math
 from typing import Optional, Tuple
 
@@ -6,12 +7,45 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-__all__ = ["accuracy", "train_epoch", "train_epochs"]
+from .distributed import DistributedContext, all_reduce_sum, broadcast_buffers, shard_indices
+
+__all__ = ["evaluate", "accuracy", "train_epoch", "train_epochs"]
+
+
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+             context: Optional[DistributedContext] = None,
+             batch_size: int = 256) -> Tuple[float, float]:
+    """Accuracy and mean cross-entropy of ``model`` on ``(x, y)``, in eval mode and without
+    gradients; the batches go to the model's device.
+
+    Under ``torchrun`` each process evaluates its share and the counts are summed, so
+    every process gets the accuracy on the whole set.
+
+    Returns
+    -------
+    accuracy, loss : float
+    """
+    context = context or DistributedContext()
+    broadcast_buffers(model, context)
+    model.eval()
+    parameter = next(model.parameters(), None)
+    device = x.device if parameter is None else parameter.device
+    indices = shard_indices(torch.arange(len(x)), context, pad=False)
+    correct = loss = 0.0
+    with torch.no_grad():
+        for start in range(0, len(indices), batch_size):
+            batch = indices[start:start + batch_size]
+            inputs, labels = x[batch].to(device), y[batch].to(device)
+            logits = model(inputs)
+            correct += float((logits.argmax(1) == labels).sum())
+            loss += float(nn.functional.cross_entropy(logits, labels, reduction="sum"))
+    correct, loss, count = all_reduce_sum([correct, loss, len(indices)], context).tolist()
+    return correct / max(count, 1), loss / max(count, 1)
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
              batch_size: int = 256) -> float:
-    """Accuracy of ``model`` on ``(x, y)``, in eval mode and without gradients.
+    """Fraction of correct predictions of ``model`` on ``(x, y)`` (see :func:`evaluate`).
 
     Parameters
     ----------
@@ -25,13 +59,8 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
     Returns
     -------
     float
-        Fraction of correct predictions.
     """
-    model.eval()
-    with torch.no_grad():
-        predictions = torch.cat([model(x[i:i + batch_size]).argmax(1)
-                                 for i in range(0, len(x), batch_size)])
-    return float((predictions == y).float().mean())
+    return evaluate(model, x, y, batch_size=batch_size)[0]
 
 
 def train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,

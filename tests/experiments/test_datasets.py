@@ -1,0 +1,84 @@
+"""The data sets of the harness: digits, Fashion-MNIST idx files, CIFAR-10 batches, splits."""
+import gzip
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from kymatio.experiments import load_dataset, load_fashion_mnist, upsampled_digits
+
+
+def test_upsampled_digits_split_and_standardisation():
+    x_train, y_train, x_test, y_test = upsampled_digits(16, seed=0, test_size=0.25)
+    assert x_train.shape[1:] == (1, 16, 16) and len(x_train) + len(x_test) == 1797
+    assert abs(len(x_test) / 1797 - 0.25) < 0.01 and set(y_test.tolist()) == set(range(10))
+    assert 0 <= float(x_train.min()) and float(x_train.max()) <= 1
+    standardised, _, _, _ = upsampled_digits(16, seed=0, test_size=0.25, standardize=True)
+    assert abs(float(standardised.mean())) < 1e-4 and abs(float(standardised.std()) - 1) < 1e-3
+
+
+def test_num_classes_counts_a_class_seen_only_in_validation(tmp_path):
+    """One training image of class 4, none in the test set: the model needs 5 outputs even
+    when that image lands in the validation split (its label is a target there)."""
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for index, name in enumerate([f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]):
+        labels = [0, 1, 2, 4] if index == 0 else [0, 1, 2, 3]
+        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": labels}
+        (folder / name).write_bytes(pickle.dumps(batch))
+    data = next(d for d in (load_dataset("cifar10", tmp_path, val_fraction=0.25, seed=seed)
+                            for seed in range(50)) if 4 in d.y_val.tolist())
+    assert data.num_classes == 5 and 4 not in data.y_train.tolist()
+    with pytest.raises(ValueError, match="raise train_limit"):
+        load_dataset("cifar10", tmp_path, train_limit=1)
+
+
+def test_digits_test_split_does_not_depend_on_the_seed():
+    first, second = (load_dataset("digits", image_size=8, seed=seed) for seed in (0, 1))
+
+    def own_scale(x):  # undo the standardisation by each run's training statistics
+        return (x - x.mean()) / x.std()
+
+    assert torch.equal(first.y_test, second.y_test)
+    torch.testing.assert_close(own_scale(first.x_test), own_scale(second.x_test))
+    assert not torch.equal(first.y_val, second.y_val)
+
+
+def write_idx(path, array):
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(
+        int(n).to_bytes(4, "big") for n in array.shape)
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_fashion_mnist_from_idx_files_and_missing_files(tmp_path):
+    rng = np.random.default_rng(0)
+    train, test = rng.integers(0, 256, (40, 28, 28)), rng.integers(0, 256, (10, 28, 28))
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", train)
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.arange(40) % 10)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", test)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.arange(10))
+    x_train, y_train, x_test, y_test = load_fashion_mnist(tmp_path)
+    assert x_train.shape == (40, 1, 28, 28) and y_test.tolist() == list(range(10))
+    np.testing.assert_allclose(x_test[:, 0].numpy() * 255, test, atol=1e-4)
+    data = load_dataset("fashion-mnist", tmp_path, image_size=16, val_fraction=0.25)
+    assert data.x_train.shape == (30, 1, 16, 16) and len(data.x_val) == 10
+    with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist.*--data-dir"):
+        load_fashion_mnist(tmp_path / "absent")
+
+
+def test_cifar10_from_python_batches_and_missing_folder(tmp_path):
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8),
+                 b"labels": [0, 1, 2, 3]}
+        (folder / name).write_bytes(pickle.dumps(batch))
+    data = load_dataset("cifar10", tmp_path, val_fraction=0.25)
+    assert data.x_train.shape == (15, 3, 32, 32) and data.x_test.shape == (4, 3, 32, 32)
+    assert data.num_classes == 4
+    with pytest.raises(FileNotFoundError, match="cifar-10-batches-py.*never downloaded"):
+        load_dataset("cifar10", tmp_path / "absent")
