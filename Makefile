@@ -28,6 +28,7 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
+# Needs upstream Kymatio 0.3.0 in its own venv: make bench KYMATIO_UPSTREAM_PYTHON=/path/to/python
 bench: $(STAMP)
 	$(PY) benchmarks/compare_upstream.py
 

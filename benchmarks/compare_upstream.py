@@ -4,11 +4,12 @@ Both implementations are measured in the same run on the same machine. Every mea
 runs in a fresh subprocess executing ``benchmarks/_bench_worker.py``:
 
 * **ours**: this interpreter (``sys.executable``) with the repository on ``PYTHONPATH``;
-* **upstream**: the interpreter of ``--upstream-python`` (else ``$KYMATIO_UPSTREAM_PYTHON``,
-  else ``/work/oracle/venv/bin/python`` if it exists), run in isolated mode (``-I``) from a
-  temporary directory so that nothing of the repository is importable; the probe checks
-  that it imports ``kymatio`` 0.3.0 from outside the repository. Without an upstream
-  interpreter only ours is timed (exit code 0).
+* **upstream**: the interpreter of ``--upstream-python`` (else ``$KYMATIO_UPSTREAM_PYTHON``),
+  the python of a virtual environment outside the repository with ``kymatio==0.3.0``
+  installed; it runs in isolated mode (``-I``) from a temporary directory so that nothing
+  of the repository is importable, and the probe checks that it imports ``kymatio`` 0.3.0
+  from outside the repository. Without either the run stops with an error saying what to
+  give; ``--no-upstream`` times ours only.
 
 Threads are pinned with ``--threads`` (``torch.set_num_threads`` and the ``OMP``/``MKL``/
 ``OPENBLAS`` environment variables); default 1, for reproducible numbers on a shared
@@ -78,7 +79,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(HERE)
 WORKER = os.path.join(HERE, "_bench_worker.py")
 DEFAULT_JSON = os.path.join(HERE, "results", "compare_upstream.json")
-DEFAULT_UPSTREAM = "/work/oracle/venv/bin/python"
+#: Environment variable naming the upstream interpreter when --upstream-python is not given.
+UPSTREAM_ENV = "KYMATIO_UPSTREAM_PYTHON"
 UPSTREAM_VERSION = "0.3.0"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                     "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
@@ -304,18 +306,23 @@ def check_probe(impl: Implementation) -> Optional[str]:
     return None
 
 
-def resolve_upstream_python(option: Optional[str]) -> Tuple[Optional[str], str]:
-    """The upstream interpreter and where it came from (or None and why)."""
-    candidates = [(option, "--upstream-python"),
-                  (os.environ.get("KYMATIO_UPSTREAM_PYTHON"), "$KYMATIO_UPSTREAM_PYTHON"),
-                  (DEFAULT_UPSTREAM, "default")]
-    for path, source in candidates:
+def resolve_upstream_python(option: Optional[str]) -> Tuple[str, str]:
+    """The upstream interpreter and where it came from: ``--upstream-python``, else
+    ``$KYMATIO_UPSTREAM_PYTHON``; SystemExit saying what to give when neither names an
+    executable file."""
+    for path, source in ((option, "--upstream-python"),
+                         (os.environ.get(UPSTREAM_ENV), f"${UPSTREAM_ENV}")):
         if path:
             if os.path.isfile(path) and os.access(path, os.X_OK):
                 return path, source
-            if source != "default":
-                return None, f"{source}={path} is not an executable file"
-    return None, f"no upstream interpreter ({DEFAULT_UPSTREAM} does not exist)"
+            raise SystemExit(f"{source}={path} is not an executable file; give the python "
+                             f"of a virtual environment with kymatio=={UPSTREAM_VERSION} "
+                             f"(or --no-upstream to time ours only).")
+    raise SystemExit(f"no upstream interpreter: give --upstream-python PATH or set "
+                     f"{UPSTREAM_ENV}=PATH, the python of a virtual environment outside the "
+                     f"repository with kymatio=={UPSTREAM_VERSION} installed (pip install "
+                     f"kymatio=={UPSTREAM_VERSION} torch 'scipy<1.15'); or --no-upstream to "
+                     f"time ours only.")
 
 
 # --------------------------------------------------------------------------- measuring
@@ -530,8 +537,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream-python", default=None,
-                        help="interpreter with kymatio 0.3.0 (default: "
-                             "$KYMATIO_UPSTREAM_PYTHON, else " + DEFAULT_UPSTREAM + ")")
+                        help=f"interpreter with kymatio {UPSTREAM_VERSION} (default: "
+                             f"${UPSTREAM_ENV}; one of them is required unless "
+                             f"--no-upstream)")
     parser.add_argument("--no-upstream", action="store_true", help="time ours only")
     parser.add_argument("--threads", type=int, default=1, help="intra-op threads (1)")
     parser.add_argument("--repeat", type=int, default=10, help="timed calls per median")

@@ -3,6 +3,7 @@ on a tiny case, without the upstream interpreter."""
 import importlib.util
 import json
 import os
+import sys
 
 import pytest
 
@@ -82,10 +83,18 @@ def test_missing_class_skips_case():
     assert "not available in ours" in compare.skip_reason(case, [impl])
 
 
-def test_missing_upstream_interpreter_is_reported(monkeypatch):
+def test_the_upstream_interpreter_comes_from_the_flag_or_the_environment(monkeypatch):
     monkeypatch.delenv("KYMATIO_UPSTREAM_PYTHON", raising=False)
-    python, note = compare.resolve_upstream_python("/nonexistent/python")
-    assert python is None and "not an executable" in note
+    with pytest.raises(SystemExit, match="--upstream-python PATH or set "
+                                         "KYMATIO_UPSTREAM_PYTHON=PATH.*--no-upstream"):
+        compare.resolve_upstream_python(None)
+    with pytest.raises(SystemExit, match="not an executable"):
+        compare.resolve_upstream_python("/nonexistent/python")
+    monkeypatch.setenv("KYMATIO_UPSTREAM_PYTHON", sys.executable)
+    assert compare.resolve_upstream_python(None) == (sys.executable,
+                                                     "$KYMATIO_UPSTREAM_PYTHON")
+    with pytest.raises(SystemExit, match="--upstream-python=/nonexistent/python"):
+        compare.resolve_upstream_python("/nonexistent/python")  # the flag comes first
 
 
 def test_fft_plan_2d_counts_every_path():
