@@ -22,7 +22,8 @@ so ``log K = Phi_q Phi_k^T - c(u)`` with ``Phi_q = [E_o, u, 1]`` and
 ``Phi_k = [E_o', u', -c(u')]`` (see :meth:`WaveletAttentionKernel.attention_features`).
 The last term depends on the query only and cancels in the softmax over the keys,
 so the biased attention is plain attention of ``[q, Phi_q]`` over ``[k, Phi_k]``:
-no ``N x N`` bias is ever formed, and the fused attention kernels apply.
+no ``N x N`` bias is ever formed, and PyTorch's fused scaled-dot-product attention
+applies.
 """
 import math
 from typing import Dict, Tuple

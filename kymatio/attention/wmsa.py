@@ -102,7 +102,7 @@ class WaveletMultiScaleAttention(nn.Module):
                 # SDPA scales all logits by `scale`; the kernel term must not be
                 q = torch.cat([q, (phi_q / scale).expand(b, -1, -1, -1)], dim=-1)
                 k = torch.cat([k, phi_k.expand(b, -1, -1, -1)], dim=-1)
-                # the fused kernels need equal head sizes of q, k and v
+                # fused scaled-dot-product attention needs equal head sizes of q, k and v
                 v = F.pad(v, (0, phi_q.shape[-1]))
             if self.scale_window is not None:
                 mask = self.window_mask(metadata, x.dtype)
