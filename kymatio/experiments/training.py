@@ -124,12 +124,9 @@ def train_epochs(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Te
 
     Parameters
     ----------
-    model : nn.Module
-        A classifier returning logits; put in training mode.
-    optimizer : torch.optim.Optimizer
-        Optimizer of the parameters to train.
-    x, y : Tensor
-        Training inputs and integer labels.
+    model, optimizer, x, y
+        The classifier, its optimizer, the training inputs and labels, as in
+        :func:`train_epoch`.
     epochs, batch_size : int
         Passes over the data and examples per step.
     generator : torch.Generator

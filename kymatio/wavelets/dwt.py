@@ -175,10 +175,8 @@ def waverec2(coeffs: Sequence[Any], wavelet: Any, mode: str = "zero") -> Tensor:
     coeffs : list
         ``[cA_n, (cH_n, cV_n, cD_n), ..., (cH_1, cV_1, cD_1)]`` (a missing detail may
         be ``None``).
-    wavelet : str or pywt.Wavelet
-        The wavelet of the decomposition.
-    mode : str
-        The boundary mode of the decomposition.
+    wavelet, mode
+        The wavelet and the boundary mode of the decomposition (see :func:`idwt2`).
 
     Returns
     -------

@@ -107,19 +107,19 @@ def test_wrong_input_shape_says_what_was_expected():
         model(images(2, 1, 8, 8))
 
 
-def test_parameter_groups_and_freezing():
+def test_the_seed_names_of_the_two_phase_methods():
     model = ExampleLinearClassifier(1, (8, 8), 1, 4, L=2, learnable=True)
     head = list(model.head_parameters())
     filters = [p for _, p in model.scattering.filter_parameters()]
     assert len(head) == 2 and len(filters) == 2
-    assert {id(p) for p in model.parameters()} == {id(p) for p in head + filters}
-    model.freeze_scattering()
-    assert not any(p.requires_grad for p in filters) and all(p.requires_grad for p in head)
-    model.freeze_classifier()
-    assert not any(p.requires_grad for p in model.parameters())
-    model.unfreeze_scattering()
-    model.unfreeze_classifier()
-    assert all(p.requires_grad for p in model.parameters())
+    assert [id(p) for p in model.frontend_parameters()] == [id(p) for p in filters]
+    for name, group in (("scattering", filters), ("classifier", head)):
+        frozen = {id(p) for p in group}
+        getattr(model, f"freeze_{name}")()
+        assert [p.requires_grad for p in model.parameters()] == \
+            [id(p) not in frozen for p in model.parameters()]
+        getattr(model, f"unfreeze_{name}")()
+        assert all(p.requires_grad for p in model.parameters())
 
 
 def test_two_phase_training_moves_only_what_is_unfrozen():
