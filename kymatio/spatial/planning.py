@@ -186,11 +186,13 @@ def check_memory_budget(config: dict, max_memory_bytes: Optional[float]) -> Netw
     horizon = config["in_channels"] * (1 + config.get("L", 8))
     fixes = {"mixing_horizon": horizon, "global_avg_pool": True, "lowpass_last": True}
     fixes = {k: v for k, v in fixes.items() if config.get(k) != v}
-    options = [f"{k}={v!r} -> {format_bytes(plan_network(**dict(config, **{k: v})).parameter_bytes)}"
-               for k, v in fixes.items()]
+
+    def estimate(changes: dict) -> str:
+        return format_bytes(plan_network(**dict(config, **changes)).parameter_bytes)
+
+    options = [f"{k}={v!r} -> {estimate({k: v})}" for k, v in fixes.items()]
     if len(fixes) > 1:
-        options.append(f"all of these -> "
-                       f"{format_bytes(plan_network(**dict(config, **fixes)).parameter_bytes)}")
+        options.append(f"all of these -> {estimate(fixes)}")
     raise MemoryBudgetError(
         f"This ScatteringNet needs an estimated {format_bytes(plan.parameter_bytes)} of "
         f"float32 weights ({plan.parameters:,} parameters; {largest}), above "
