@@ -1,25 +1,53 @@
-"""``kymatio.Scattering2D(..., frontend=...)``: pick a frontend by name."""
+"""``kymatio.Scattering2D(..., frontend=...)``: pick a frontend by name.
+
+As in Kymatio 0.3.0, ``kymatio.Scattering1D``, ``Scattering2D`` and
+``HarmonicScattering3D`` are the entry classes ``ScatteringEntry1D``,
+``ScatteringEntry2D`` and ``HarmonicScatteringEntry3D`` (defined in each transform's
+``frontend/entry.py``); constructing one returns an object of the chosen frontend's class,
+for instance a ``kymatio.scattering2d.frontend.numpy_frontend.ScatteringNumPy2D``.
+"""
 import importlib
+import logging
 from typing import Any
 
 __all__ = ["ScatteringEntry", "publish"]
 
-FRONTENDS = ("numpy", "torch", "sklearn")
+#: Frontend names and the part they add to class names (``ScatteringTorch2D``).
+FRONTENDS = {"numpy": "NumPy", "torch": "Torch", "sklearn": "Transformer"}
+#: Frontends of Kymatio 0.3.0 that this package does not provide.
+MISSING_FRONTENDS = ("tensorflow", "jax", "keras")
+
+logger = logging.getLogger(__name__)
 
 
 class ScatteringEntry:
-    """Construct the transform of the same name from the requested frontend.
+    """Construct the transform of the chosen frontend.
 
-    ``Scattering2D(J, shape, frontend='torch')`` returns a
-    ``kymatio.torch.Scattering2D``; the default frontend is ``'numpy'``.
+    Subclasses are named ``<Base>Entry<dim>`` (``ScatteringEntry2D``) and set ``name``
+    (``'2D'``) and ``class_name``, the transform's subpackage (``'scattering2d'``).
+    ``ScatteringEntry2D(J, shape, frontend='torch')`` returns a ``ScatteringTorch2D`` from
+    ``kymatio.scattering2d.frontend.torch_frontend``; the default frontend is ``'numpy'``
+    and the name is case-insensitive.
     """
 
+    name: str = ""
+    class_name: str = ""
+
     def __new__(cls, *args: Any, frontend: str = "numpy", **kwargs: Any) -> Any:
-        if frontend not in FRONTENDS:
+        choice = frontend.lower() if isinstance(frontend, str) else frontend
+        if choice not in FRONTENDS:
+            available = ", ".join(repr(f) for f in FRONTENDS)
+            if choice in MISSING_FRONTENDS:
+                raise RuntimeError(f"The frontend {frontend!r} of Kymatio 0.3.0 is not valid "
+                                   f"in this package, which has {available}.")
             raise RuntimeError(f"The frontend {frontend!r} is not valid. Must be one of "
-                               f"{', '.join(repr(f) for f in FRONTENDS)}.")
-        module = importlib.import_module(f"kymatio.{frontend}")
-        return getattr(module, cls.__name__)(*args, **kwargs)
+                               f"{available}.")
+        module = importlib.import_module(
+            f"kymatio.{cls.class_name}.frontend.{choice}_frontend")
+        base, dimension = cls.__name__[:-len("Entry2D")], cls.__name__[-len("2D"):]
+        transform = getattr(module, f"{base}{FRONTENDS[choice]}{dimension}")
+        logger.info("The %s frontend %s was imported.", cls.name, choice)
+        return transform(*args, **kwargs)
 
 
 def publish(module_name: str, **classes: type) -> None:

@@ -1,5 +1,7 @@
 """scikit-learn frontend of the 1D scattering transform."""
-from typing import Any, Dict
+from typing import List
+
+import numpy as np
 
 from ...frontend.sklearn_frontend import ScatteringTransformerMixin
 from .numpy_frontend import ScatteringNumPy1D
@@ -9,13 +11,10 @@ __all__ = ["ScatteringTransformer1D"]
 
 class ScatteringTransformer1D(ScatteringTransformerMixin, ScatteringNumPy1D):
     __doc__ = ScatteringNumPy1D.__doc__
+    _axis_names = ("t",)
 
-    def get_params(self, deep: bool = True) -> Dict[str, Any]:
-        """The constructor's arguments as given (``build`` normalises the attributes
-        ``Q``, ``T`` and ``shape``, which ``sklearn.base.clone`` must not see)."""
-        return dict(self._arguments)
-
-    def set_params(self, **params: Any) -> "ScatteringTransformer1D":
-        """Change constructor arguments and rebuild the filters. Returns ``self``."""
-        self.__init__(**dict(self._arguments, **params))
-        return self
+    def _coefficient_labels(self) -> List[str]:
+        """``c<k>_order<m>_n<n1>-<n2>``: ``n`` are the wavelet indices along the path."""
+        meta = self.meta()
+        return [self._path_label(k, int(order), n=[n for n in path if not np.isnan(n)])
+                for k, (order, path) in enumerate(zip(meta["order"], meta["n"]))]

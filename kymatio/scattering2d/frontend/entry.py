@@ -1,0 +1,13 @@
+"""Entry class of the 2D scattering transform, ``kymatio.Scattering2D``."""
+from ...frontend.entry import ScatteringEntry
+
+__all__ = ["ScatteringEntry2D"]
+
+
+class ScatteringEntry2D(ScatteringEntry):
+    """The 2D scattering transform of the frontend chosen by ``frontend=``
+    (``'numpy'``, the default, ``'torch'`` or ``'sklearn'``); the other arguments
+    are those of :class:`kymatio.torch.Scattering2D`."""
+
+    name = "2D"
+    class_name = "scattering2d"
