@@ -26,7 +26,8 @@ setup(
         "torch": ["torch>=2.1"],
         "sklearn": ["scikit-learn"],
         "attention": ["torch>=2.1", "PyWavelets"],
-        "dev": ["pytest", "sphinx", "matplotlib", "scikit-learn", "tqdm", "PyWavelets"],
+        "dev": ["pytest", "hypothesis", "sphinx", "matplotlib", "scikit-learn", "tqdm",
+                "PyWavelets"],
     },
     classifiers=[
         "License :: OSI Approved :: BSD License",

@@ -104,7 +104,7 @@ def test_gradient_of_zero_image_is_finite():
 
 @pytest.mark.parametrize("bad_input, error, message", [
     (np.zeros((16, 16), np.float32), TypeError, "torch.Tensor"),
-    (torch.zeros(16), RuntimeError, "at least 2"),
+    (torch.zeros(16), RuntimeError, "at least two dimensions"),
     (torch.zeros(2, 16, 15), RuntimeError, "spatial size"),
     (torch.zeros(2, 16, 16).transpose(-1, -2), RuntimeError, "contiguous"),
     (torch.zeros(2, 16, 16, dtype=torch.int64), TypeError, "floating"),
@@ -120,7 +120,7 @@ def test_torch_input_errors(torch_transform, bad_input, error, message):
 @pytest.mark.parametrize("bad_input, error, message", [
     ([[0.0] * 16] * 16, TypeError, "NumPy array"),
     (torch.zeros(16, 16), TypeError, "NumPy array"),
-    (np.zeros(16), RuntimeError, "at least 2"),
+    (np.zeros(16), RuntimeError, "at least two dimensions"),
     (np.zeros((16, 17)), RuntimeError, "spatial size"),
     (np.zeros((16, 16), np.int32), TypeError, "floating"),
 ])
@@ -133,8 +133,8 @@ def test_numpy_input_errors(numpy_transform, bad_input, error, message):
     (dict(J=5, shape=(16, 16)), RuntimeError, "larger than 2\\^J"),
     (dict(J=2, shape=(16, 16), out_type="dict"), ValueError, "out_type"),
     (dict(J=2, shape=(16, 16), max_order=3), ValueError, "max_order"),
-    (dict(J=2, shape=(16, 16), L=0), ValueError, "L must be"),
-    (dict(J=0, shape=(16, 16)), ValueError, "J must be"),
+    (dict(J=2, shape=(16, 16), L=0), ValueError, "L should always be >= 1"),
+    (dict(J=0, shape=(16, 16)), ValueError, "J should always be >= 1"),
     (dict(J=1.5, shape=(16, 16)), ValueError, "J must be"),
     (dict(J=2, shape=16), ValueError, "shape"),
     (dict(J=2, shape=(16, 16, 16)), ValueError, "shape"),
