@@ -71,7 +71,7 @@ class NumpyBackend:
 
     @classmethod
     def cdgmm(cls, A: numpy.ndarray, B: numpy.ndarray) -> numpy.ndarray:
-        """Pointwise product of a complex array ``A`` (..., *S) with a filter ``B`` of
+        """Pointwise product of a complex array ``A`` ``(..., *S)`` with a filter ``B`` of
         shape ``S``, real or complex.
 
         Raises

@@ -102,8 +102,8 @@ class TorchBackend:
 
     @classmethod
     def cdgmm(cls, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
-        """Pointwise product of complex ``A`` (..., *S, 2) with a filter ``B``, complex
-        (*S, 2) or real (*S, 1).
+        """Pointwise product of complex ``A`` ``(..., *S, 2)`` with a filter ``B``, complex
+        ``(*S, 2)`` or real ``(*S, 1)``.
 
         Raises
         ------
@@ -164,14 +164,14 @@ class TorchFourierBackend(TorchBackend):
 
     @classmethod
     def rfft(cls, x: torch.Tensor) -> torch.Tensor:
-        """FFT of a real signal (..., *S, 1): the complex spectrum (..., *S, 2)."""
+        """FFT of a real signal ``(..., *S, 1)``: the complex spectrum ``(..., *S, 2)``."""
         cls.contiguous_check(x)
         cls.real_check(x)
         return torch.view_as_real(native_torch.fft(x[..., 0], cls.signal_ndim))
 
     @classmethod
     def ifft(cls, x: torch.Tensor) -> torch.Tensor:
-        """Inverse FFT of a complex spectrum (..., *S, 2), complex (..., *S, 2)."""
+        """Inverse FFT of a complex spectrum ``(..., *S, 2)``, complex ``(..., *S, 2)``."""
         cls.contiguous_check(x)
         cls.complex_check(x)
         return torch.view_as_real(native_torch.fft(torch.view_as_complex(x),
@@ -179,12 +179,12 @@ class TorchFourierBackend(TorchBackend):
 
     @classmethod
     def irfft(cls, x: torch.Tensor) -> torch.Tensor:
-        """Real part of the inverse FFT of (..., *S, 2), as a real signal (..., *S, 1)."""
+        """Real part of the inverse FFT of ``(..., *S, 2)``, as a real signal ``(..., *S, 1)``."""
         return cls.ifft(x)[..., :1]
 
     @classmethod
     def subsample_fourier(cls, x: torch.Tensor, k: int) -> torch.Tensor:
-        """Spectrum (..., *S, 2) of the signal subsampled by ``k`` along every signal
+        """Spectrum ``(..., *S, 2)`` of the signal subsampled by ``k`` along every signal
         dimension: the mean of the ``k`` blocks of each."""
         cls.contiguous_check(x)
         cls.complex_check(x)
