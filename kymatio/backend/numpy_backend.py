@@ -6,14 +6,12 @@ array layouts) for code that calls backend primitives directly. The transforms t
 run on the fast backends of :mod:`kymatio.backend.native_numpy`, which the frontends pick
 by the backend's ``name``; the primitives here delegate the arithmetic to them.
 """
-from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy
 import scipy.fft
 
 from . import native_numpy
-from .fourier import FourierBackend
 
 __all__ = ["NumpyBackend", "NumpyFourierBackend"]
 
@@ -94,20 +92,11 @@ class NumpyBackend:
         return A * B
 
 
-@lru_cache(maxsize=None)
-def _native_fourier(ndim: int) -> FourierBackend:
-    return FourierBackend(native_numpy, ndim)
-
-
 class NumpyFourierBackend(NumpyBackend):
     """:class:`NumpyBackend` plus the FFTs and Fourier subsampling over the last
     ``signal_ndim`` axes (set by the 1D, 2D and 3D subclasses)."""
 
     signal_ndim = 1
-
-    @classmethod
-    def _native(cls) -> FourierBackend:
-        return _native_fourier(cls.signal_ndim)
 
     @classmethod
     def rfft(cls, x: numpy.ndarray) -> numpy.ndarray:
@@ -131,4 +120,4 @@ class NumpyFourierBackend(NumpyBackend):
         """Spectrum of the signal subsampled by ``k`` along every signal axis: the mean of
         the ``k`` blocks of each signal axis. Leading axes are kept."""
         cls.complex_check(x)
-        return cls._native().subsample_fourier(x, k)
+        return native_numpy.periodize(x, k, cls.signal_ndim) / k ** cls.signal_ndim

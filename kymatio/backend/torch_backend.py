@@ -9,13 +9,11 @@ native complex tensors (faster, and ordinary operations for autograd); the front
 it by the backend's ``name``. The primitives here view their inputs as native complex
 tensors (``torch.view_as_complex``) and reuse those.
 """
-from functools import lru_cache
 from typing import Any, Sequence
 
 import torch
 
 from . import native_torch
-from .fourier import FourierBackend
 
 __all__ = ["ModulusStable", "TorchBackend", "TorchFourierBackend"]
 
@@ -147,20 +145,11 @@ def _native_complex_hint(x: torch.Tensor) -> str:
     return ""
 
 
-@lru_cache(maxsize=None)
-def _native_fourier(ndim: int) -> FourierBackend:
-    return FourierBackend(native_torch, ndim)
-
-
 class TorchFourierBackend(TorchBackend):
     """:class:`TorchBackend` plus the FFTs and Fourier subsampling over the
     ``signal_ndim`` dimensions before the last (set by the 1D, 2D and 3D subclasses)."""
 
     signal_ndim = 1
-
-    @classmethod
-    def _native(cls) -> FourierBackend:
-        return _native_fourier(cls.signal_ndim)
 
     @classmethod
     def rfft(cls, x: torch.Tensor) -> torch.Tensor:
@@ -188,5 +177,5 @@ class TorchFourierBackend(TorchBackend):
         dimension: the mean of the ``k`` blocks of each."""
         cls.contiguous_check(x)
         cls.complex_check(x)
-        return torch.view_as_real(cls._native().subsample_fourier(torch.view_as_complex(x),
-                                                                   k))
+        periodized = native_torch.periodize(torch.view_as_complex(x), k, cls.signal_ndim)
+        return torch.view_as_real(periodized / k ** cls.signal_ndim)
