@@ -208,3 +208,14 @@ def test_examples_write_their_figure(script, tmp_path):
     out = str(tmp_path / "figure.png")
     assert module.main(["--N", "1024", "--J", "4", "--Q", "4", "--out", out]) == out
     assert os.path.getsize(out) > 1000
+
+
+def test_arguments_changed_after_construction_are_checked_at_call():
+    S, R = NumPy1D(J=3, shape=64), NumPy1D(J=3, shape=64, max_order=1, oversampling=1)
+    S.max_order, S.oversampling = np.int64(1), np.array(1)
+    x = np.random.default_rng(0).standard_normal((2, 64))
+    np.testing.assert_array_equal(S(x), R(x))
+    assert type(S.max_order) is int and type(S.oversampling) is int
+    S.oversampling = 1.0
+    with pytest.raises(ValueError, match="oversampling must be an integer"):
+        S(x)

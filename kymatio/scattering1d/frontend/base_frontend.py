@@ -130,10 +130,12 @@ class ScatteringBase1D(ScatteringBase):
             self.average = True
 
     def _check_runtime_args(self) -> None:
-        """Check the attributes a user may change between calls."""
-        self.max_order = self._check_max_order(self.max_order)
+        """Check the attributes a user may change between calls (and make them ints)."""
+        max_order = self._check_max_order(self.max_order)
+        oversampling = as_int("oversampling", self.oversampling)
+        if type(self.max_order) is not int or type(self.oversampling) is not int:
+            self.max_order, self.oversampling = max_order, oversampling
         self._check_out_type(self.out_type)
-        self.oversampling = as_int("oversampling", self.oversampling)
         if not self.average and self.out_type == "array":
             raise ValueError("Cannot convert to out_type='array' with average=False (T=0): "
                              "the coefficients have different lengths. Please set out_type "
