@@ -178,3 +178,14 @@ def test_sklearn_pipeline_and_clone():
     assert transformer.transform(x[:2]).shape == (2, 5 * 4 * 4)
     with pytest.raises(ValueError, match="64 values"):
         transformer.transform(np.zeros((2, 63)))
+
+
+def test_sklearn_rows_of_several_channels():
+    """A row may hold C flattened images (Kymatio 0.3.0 accepts it): their coefficients
+    follow one another."""
+    x = np.random.default_rng(0).standard_normal((4, 3, 8, 8))
+    features = Sklearn2D(J=1, shape=(8, 8), L=4).transform(x.reshape(4, -1))
+    expected = NumPy2D(J=1, shape=(8, 8), L=4)(x).reshape(4, -1)
+    np.testing.assert_array_equal(features, expected)
+    with pytest.raises(ValueError, match="a multiple of it"):
+        Sklearn2D(J=1, shape=(8, 8), L=4).transform(np.zeros((2, 3 * 64 + 1)))
