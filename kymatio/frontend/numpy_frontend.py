@@ -26,6 +26,10 @@ class ScatteringNumPy(ScatteringBase):
             raise TypeError(f"The input should be real floating point (float32 or "
                             f"float64), got dtype {x.dtype}.")
 
+    @staticmethod
+    def _zero_signal(x: np.ndarray) -> np.ndarray:
+        return np.zeros((1,) + tuple(x.shape[1:]), dtype=x.dtype)
+
     def _cast_filters(self, filters: Any, dtype: np.dtype) -> Any:
         """``filters`` (arrays nested in lists/tuples) cast to ``dtype``, computed once
         per dtype: float32 inputs get float32 filters, float64 inputs float64 ones."""

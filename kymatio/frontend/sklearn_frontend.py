@@ -83,22 +83,26 @@ class ScatteringTransformerMixin(BaseEstimator, TransformerMixin):
 
         Parameters
         ----------
-        x : array-like, shape (n_samples, prod(shape))
+        x : array-like, shape (n_samples, C * prod(shape))
+            Each row holds ``C >= 1`` flattened signals (channels), as in Kymatio 0.3.0.
 
         Returns
         -------
         ndarray, shape (n_samples, n_features)
+            The coefficients of the row's channels, one after the other.
         """
         x = np.asarray(x)
         if not np.issubdtype(x.dtype, np.floating):
             x = x.astype(np.float64)
         n_features = int(np.prod(self.shape))
-        if x.ndim != 2 or x.shape[1] != n_features:
+        channels, rest = divmod(x.shape[-1], n_features) if x.ndim == 2 else (0, 0)
+        if channels == 0 or rest:
             raise ValueError(f"Expected rows of {n_features} values (flattened signals of "
-                             f"shape {tuple(self.shape)}), got an array of shape {x.shape}.")
+                             f"shape {tuple(self.shape)}), or of a multiple of it (several "
+                             f"channels), got an array of shape {x.shape}.")
         n_samples = x.shape[0]
-        coefficients = self.scattering(x.reshape((n_samples,) + tuple(self.shape)))
-        return coefficients.reshape(n_samples, -1)
+        coefficients = self.scattering(x.reshape((n_samples, channels) + tuple(self.shape)))
+        return coefficients.reshape(n_samples, int(np.prod(coefficients.shape[1:])))
 
     def predict(self, x: Any) -> np.ndarray:
         """Alias of :meth:`transform`, as in Kymatio 0.3.0."""

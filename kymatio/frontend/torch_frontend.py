@@ -227,6 +227,10 @@ class ScatteringTorch(nn.Module, ScatteringBase):
         if not x.is_contiguous():
             raise RuntimeError("Tensors must be contiguous; call .contiguous() on the input.")
 
+    @staticmethod
+    def _zero_signal(x: torch.Tensor) -> torch.Tensor:
+        return x.new_zeros((1,) + tuple(x.shape[1:]))
+
     def forward(self, x: torch.Tensor) -> Any:
         """Apply the transform; see :meth:`scattering`."""
         return self.scattering(x)

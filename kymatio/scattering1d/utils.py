@@ -61,14 +61,16 @@ def compute_padding(N: int, N_input: int) -> Tuple[int, int]:
         signal itself (at least ``N_input`` samples).
     """
     if N < N_input:
-        raise ValueError(f"The padded length N={N} must be at least the signal length "
-                         f"N_input={N_input}.")
+        raise ValueError(f"Padding support should be larger than the original signal "
+                         f"size: the padded length N={N} is shorter than the signal "
+                         f"length N_input={N_input}.")
     pad_left = (N - N_input) // 2
     pad_right = N - N_input - pad_left
     if max(pad_left, pad_right) >= N_input:
-        raise ValueError(f"Padding a signal of {N_input} samples to {N} needs "
-                         f"{max(pad_left, pad_right)} samples of reflection on one side, "
-                         f"more than the signal has; use a longer signal.")
+        raise ValueError(f"Too large padding value: padding a signal of {N_input} "
+                         f"samples to {N} needs {max(pad_left, pad_right)} samples of "
+                         f"reflection on one side, more than the signal has (the "
+                         f"reflection would be undefined); use a longer signal.")
     return pad_left, pad_right
 
 

@@ -12,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 
 import kymatio
 from kymatio.numpy import Scattering1D as NumPy1D
-from kymatio.scattering1d.backend import numpy_backend, torch_backend
+from kymatio.scattering1d.backend import native_backend
 from kymatio.scattering1d.filter_bank import (compute_temporal_support, gauss_1d,
                                               morlet_1d, scattering_filter_factory)
 from kymatio.sklearn import Scattering1D as Sklearn1D
@@ -77,7 +77,7 @@ def test_bad_torch_input(x, error, match):
 
 def test_unaveraged_array_output_is_refused_at_call():
     S = NumPy1D(3, 64, T=0)
-    with pytest.raises(ValueError, match="'list' or 'dict'"):
+    with pytest.raises(ValueError, match="Please set out_type to 'dict' or 'list'"):
         S(np.zeros(64))
     S.out_type = "list"  # as in Kymatio 0.3.0, runtime options may be changed
     assert len(S(np.zeros(64))) == S.output_size()
@@ -182,9 +182,10 @@ def test_filter_bank_properties():
     assert compute_temporal_support(gauss_1d(512, 0.1 / 8)[None]) < 64
 
 
-@pytest.mark.parametrize("backend", [numpy_backend, torch_backend])
-def test_backend_primitives(backend):
-    array = np.arange(8.0)[None] if backend is numpy_backend else torch.arange(8.0)[None]
+@pytest.mark.parametrize("name", ["numpy", "torch"])
+def test_backend_primitives(name):
+    backend = native_backend(name)
+    array = np.arange(8.0)[None] if name == "numpy" else torch.arange(8.0)[None]
     padded = backend.pad(array, 2, 3)
     assert tuple(padded.shape) == (1, 13)
     assert list(np.asarray(backend.unpad(padded, 2, 10))[0]) == list(range(8))
@@ -207,3 +208,14 @@ def test_examples_write_their_figure(script, tmp_path):
     out = str(tmp_path / "figure.png")
     assert module.main(["--N", "1024", "--J", "4", "--Q", "4", "--out", out]) == out
     assert os.path.getsize(out) > 1000
+
+
+def test_arguments_changed_after_construction_are_checked_at_call():
+    S, R = NumPy1D(J=3, shape=64), NumPy1D(J=3, shape=64, max_order=1, oversampling=1)
+    S.max_order, S.oversampling = np.int64(1), np.array(1)
+    x = np.random.default_rng(0).standard_normal((2, 64))
+    np.testing.assert_array_equal(S(x), R(x))
+    assert type(S.max_order) is int and type(S.oversampling) is int
+    S.oversampling = 1.0
+    with pytest.raises(ValueError, match="oversampling must be an integer"):
+        S(x)

@@ -1,13 +1,16 @@
-"""The 2D backend primitives and filter bank, under their upstream names."""
+"""The fast 2D backend primitives the transforms run on (``native_backend``), and the
+filter bank under its upstream names. The backends at upstream's paths are tested in
+tests/backend/."""
 import numpy as np
 import pytest
 import torch
 
-from kymatio.scattering2d.backend import numpy_backend, torch_backend
+from kymatio.scattering2d.backend import native_backend
 from kymatio.scattering2d.filter_bank import (filter_bank, gabor_2d, morlet_2d,
                                               periodize_filter_fft)
 from kymatio.scattering2d.utils import compute_padding
 
+numpy_backend, torch_backend = native_backend("numpy"), native_backend("torch")
 BACKENDS = {"numpy": (numpy_backend, np.asarray), "torch": (torch_backend, torch.as_tensor)}
 
 

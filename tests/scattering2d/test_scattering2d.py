@@ -104,7 +104,7 @@ def test_gradient_of_zero_image_is_finite():
 
 @pytest.mark.parametrize("bad_input, error, message", [
     (np.zeros((16, 16), np.float32), TypeError, "torch.Tensor"),
-    (torch.zeros(16), RuntimeError, "at least 2"),
+    (torch.zeros(16), RuntimeError, "at least two dimensions"),
     (torch.zeros(2, 16, 15), RuntimeError, "spatial size"),
     (torch.zeros(2, 16, 16).transpose(-1, -2), RuntimeError, "contiguous"),
     (torch.zeros(2, 16, 16, dtype=torch.int64), TypeError, "floating"),
@@ -120,7 +120,7 @@ def test_torch_input_errors(torch_transform, bad_input, error, message):
 @pytest.mark.parametrize("bad_input, error, message", [
     ([[0.0] * 16] * 16, TypeError, "NumPy array"),
     (torch.zeros(16, 16), TypeError, "NumPy array"),
-    (np.zeros(16), RuntimeError, "at least 2"),
+    (np.zeros(16), RuntimeError, "at least two dimensions"),
     (np.zeros((16, 17)), RuntimeError, "spatial size"),
     (np.zeros((16, 16), np.int32), TypeError, "floating"),
 ])
@@ -133,8 +133,8 @@ def test_numpy_input_errors(numpy_transform, bad_input, error, message):
     (dict(J=5, shape=(16, 16)), RuntimeError, "larger than 2\\^J"),
     (dict(J=2, shape=(16, 16), out_type="dict"), ValueError, "out_type"),
     (dict(J=2, shape=(16, 16), max_order=3), ValueError, "max_order"),
-    (dict(J=2, shape=(16, 16), L=0), ValueError, "L must be"),
-    (dict(J=0, shape=(16, 16)), ValueError, "J must be"),
+    (dict(J=2, shape=(16, 16), L=0), ValueError, "L should always be >= 1"),
+    (dict(J=0, shape=(16, 16)), ValueError, "J should always be >= 1"),
     (dict(J=1.5, shape=(16, 16)), ValueError, "J must be"),
     (dict(J=2, shape=16), ValueError, "shape"),
     (dict(J=2, shape=(16, 16, 16)), ValueError, "shape"),
@@ -178,3 +178,14 @@ def test_sklearn_pipeline_and_clone():
     assert transformer.transform(x[:2]).shape == (2, 5 * 4 * 4)
     with pytest.raises(ValueError, match="64 values"):
         transformer.transform(np.zeros((2, 63)))
+
+
+def test_sklearn_rows_of_several_channels():
+    """A row may hold C flattened images (Kymatio 0.3.0 accepts it): their coefficients
+    follow one another."""
+    x = np.random.default_rng(0).standard_normal((4, 3, 8, 8))
+    features = Sklearn2D(J=1, shape=(8, 8), L=4).transform(x.reshape(4, -1))
+    expected = NumPy2D(J=1, shape=(8, 8), L=4)(x).reshape(4, -1)
+    np.testing.assert_array_equal(features, expected)
+    with pytest.raises(ValueError, match="a multiple of it"):
+        Sklearn2D(J=1, shape=(8, 8), L=4).transform(np.zeros((2, 3 * 64 + 1)))

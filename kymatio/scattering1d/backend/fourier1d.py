@@ -39,9 +39,9 @@ class FourierBackend1D(FourierBackend):
         """
         size = x.shape[-1]
         if pad_left >= size or pad_right >= size:
-            raise ValueError(f"Cannot reflect-pad a signal of {size} samples by "
-                             f"({pad_left}, {pad_right}): each side must be shorter "
-                             f"than the signal.")
+            raise ValueError(f"Invalid padding size ({pad_left}, {pad_right}) for a "
+                             f"signal of {size} samples: each side of a reflect padding "
+                             f"must be shorter than the signal.")
         return self.Pad([pad_left, pad_right], [size])(x)
 
     def cdgmm(self, A: Any, B: Any) -> Any:

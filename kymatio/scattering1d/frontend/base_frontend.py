@@ -1,12 +1,11 @@
 """Library-independent part of the 1D scattering frontends."""
 import math
-import numbers
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ...frontend.base_frontend import ScatteringBase
+from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
 from ..backend.fourier1d import FourierBackend1D
 from ..core.prepared_filters import PreparedFilters, prepare_filters
@@ -19,10 +18,6 @@ from ..utils import (compute_border_indices, compute_meta_scattering, compute_pa
 __all__ = ["ScatteringBase1D"]
 
 _NUMPY = native_backend("numpy")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 class ScatteringBase1D(ScatteringBase):
@@ -96,30 +91,23 @@ class ScatteringBase1D(ScatteringBase):
 
     # -- arguments ---------------------------------------------------------------
     def _normalise_arguments(self) -> None:
-        if isinstance(self.J, float) and self.J.is_integer():
-            self.J = int(self.J)
-        if not _is_int(self.J) or self.J < 0:
-            raise ValueError(f"J must be an integer >= 0, got {self.J!r}.")
+        self.J = as_int("J", self.J)
         Q = self.Q
-        if isinstance(Q, (tuple, list)):
+        if isinstance(Q, tuple):
             if not 1 <= len(Q) <= 2:
                 raise NotImplementedError(f"Q must be an int, or a tuple (Q1,) or (Q1, Q2) "
                                           f"(orders above 2 are not implemented); got {Q!r}.")
-            Q = tuple(Q) + (1,) * (2 - len(Q))
-        elif _is_int(Q):
-            Q = (Q, 1)
+            Q = Q + (1,) * (2 - len(Q))
+        elif isinstance(Q, (list, np.ndarray)) and np.ndim(Q) > 0:
+            raise ValueError(f"Q must be an integer or a tuple of integers (Q1,) or (Q1, "
+                             f"Q2), got the {type(Q).__name__} {Q!r}; pass tuple(Q).")
         else:
-            raise ValueError(f"Q must be an integer or a tuple of integers, got {Q!r}.")
-        if not all(_is_int(q) and q >= 1 for q in Q):
-            raise ValueError(f"Q should always be >= 1 (integers), got {self.Q!r}.")
-        self.Q = Q
-        shape = self.shape
-        if isinstance(shape, (tuple, list)) and len(shape) == 1:
-            shape = shape[0]
-        if not _is_int(shape) or shape < 1:
-            raise ValueError(f"shape must be a positive integer N or a 1-tuple (N,), got "
-                             f"{self.shape!r}.")
-        self.shape = (int(shape),)
+            Q = (Q, 1)
+        expected = "an integer or a tuple of integers"
+        self.Q = tuple(as_int("Q", q, 1, expected) for q in Q)
+        self.shape = as_shape(self.shape, "N")
+        self.max_order = self._check_max_order(self.max_order)
+        self.oversampling = as_int("oversampling", self.oversampling)
 
     def _resolve_averaging(self, N: int) -> None:
         T, average = self.T, self.average
@@ -142,26 +130,23 @@ class ScatteringBase1D(ScatteringBase):
             self.average = True
 
     def _check_runtime_args(self) -> None:
-        self._check_max_order(self.max_order)
+        """Check the attributes a user may change between calls (and make them ints)."""
+        max_order = self._check_max_order(self.max_order)
+        oversampling = as_int("oversampling", self.oversampling)
+        if type(self.max_order) is not int or type(self.oversampling) is not int:
+            self.max_order, self.oversampling = max_order, oversampling
         self._check_out_type(self.out_type)
-        if not _is_int(self.oversampling) or self.oversampling < 0:
-            raise ValueError(f"oversampling must be an integer >= 0, got "
-                             f"{self.oversampling!r}.")
         if not self.average and self.out_type == "array":
             raise ValueError("Cannot convert to out_type='array' with average=False (T=0): "
-                             "the coefficients have different lengths. Set out_type to "
-                             "'list' or 'dict'.")
+                             "the coefficients have different lengths. Please set out_type "
+                             "to 'dict' or 'list'.")
 
     def build(self) -> None:
         """Check the arguments and compute padding, crops and backend."""
         self._normalise_arguments()
         N = self.shape[0]
         self._resolve_averaging(N)
-        self._check_max_order(self.max_order)
         self._check_out_type(self.out_type)
-        if not _is_int(self.oversampling) or self.oversampling < 0:
-            raise ValueError(f"oversampling must be an integer >= 0, got "
-                             f"{self.oversampling!r}.")
         self.log2_T = math.floor(math.log2(self.T))
         # Pad by three times the low-pass filter's support, but never reflect more
         # than N - 1 samples on a side.
@@ -276,10 +261,10 @@ class ScatteringBase1D(ScatteringBase):
         backend = self.backend
         batch_shape = tuple(x.shape[:-1])
         plan = self._plan()
-        blocks = scattering1d_blocks(backend.reshape(x, (-1, x.shape[-1])), backend, phi,
-                                     psi1, psi2, plan, self.pad_left, self.pad_right,
-                                     self.ind_start, self.ind_end,
-                                     self._prepared_filters(phi, psi1, psi2, plan))
+        prepared = self._prepared_filters(phi, psi1, psi2, plan)
+        blocks = self._nonempty(backend.reshape(x, (-1, x.shape[-1])), lambda x: (
+            scattering1d_blocks(x, backend, phi, psi1, psi2, plan, self.pad_left,
+                                self.pad_right, self.ind_start, self.ind_end, prepared)))
         positions = [p for _, block_positions in blocks for p in block_positions]
         if self.out_type == "array":
             S = backend.join([block for block, _ in blocks], axis=1)

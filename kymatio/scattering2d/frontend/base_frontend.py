@@ -3,7 +3,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from ...frontend.base_frontend import ScatteringBase
+from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
 from ..core.scattering2d import prepare_filters, scattering2d
 from ..filter_bank import filter_bank
@@ -46,15 +46,11 @@ class ScatteringBase2D(ScatteringBase):
 
     def build(self) -> None:
         """Check the arguments and prepare padding and backend."""
-        self._check_positive_int("J", self.J, minimum=1)
-        self._check_positive_int("L", self.L, minimum=1)
-        self._check_max_order(self.max_order)
+        self.J = as_int("J", self.J, 1)
+        self.L = as_int("L", self.L, 1)
+        self.max_order = self._check_max_order(self.max_order)
         self._check_out_type(self.out_type)
-        if not isinstance(self.shape, (tuple, list)) or len(self.shape) != 2:
-            raise ValueError(f"shape must be a tuple (M, N) of two ints, got {self.shape!r}.")
-        for size in self.shape:
-            self._check_positive_int("each entry of shape", size, minimum=1)
-        self.M, self.N = (int(s) for s in self.shape)
+        self.M, self.N = as_shape(self.shape, "M, N")
         if 2 ** self.J > self.M or 2 ** self.J > self.N:
             raise RuntimeError(f"The smallest dimension should be larger than 2^J: "
                                f"2**{self.J} = {2 ** self.J} exceeds shape "
@@ -120,9 +116,14 @@ class ScatteringBase2D(ScatteringBase):
     def _check_spatial_shape(self, x: Any, kind: str) -> None:
         self._check_ndim(x, 2, kind)
         if tuple(x.shape[-2:]) != self._input_shape:
-            padded = "Padded " if self.pre_pad else ""
-            raise RuntimeError(f"{padded}{kind} must be of spatial size "
-                               f"{self._input_shape}, got {tuple(x.shape[-2:])}.")
+            if self.pre_pad:  # "Padded array", "Padded tensor"
+                raise RuntimeError(f"Padded {kind.split()[-1].lower()} must be of spatial "
+                                   f"size {self._input_shape} (pre_pad=True: the images "
+                                   f"of shape {(self.M, self.N)} padded as "
+                                   f"kymatio.scattering2d.utils.compute_padding says), got "
+                                   f"{tuple(x.shape[-2:])}.")
+            raise RuntimeError(f"{kind} must be of spatial size {self._input_shape}, got "
+                               f"{tuple(x.shape[-2:])}.")
 
     def _prepare_filters(self, phi: Sequence[Any], psi: Sequence[Sequence[Any]]) -> tuple:
         """The filters of :meth:`create_filters` (as backend arrays) in the core's form."""
@@ -134,8 +135,9 @@ class ScatteringBase2D(ScatteringBase):
         backend = self.backend
         batch_shape = tuple(x.shape[:-2])
         x = backend.reshape(x, (-1,) + tuple(x.shape[-2:]))
-        blocks = scattering2d(x, self.pad, self.unpad, backend, self.J, self.L, phi, psi,
-                              self.max_order, self.out_type)
+        blocks = self._nonempty(x, lambda x: scattering2d(
+            x, self.pad, self.unpad, backend, self.J, self.L, phi, psi, self.max_order,
+            self.out_type))
         if self.out_type == "list":
             meta = self.meta()
             return self._as_list(blocks, {k: meta[k] for k in ("j", "n", "theta")},

@@ -1,12 +1,60 @@
-"""numpy backend of the 3D harmonic scattering transform.
+"""Kymatio 0.3.0's NumPy backend of the 3D harmonic scattering transform:
+:class:`NumpyBackend3D` and ``backend`` (the class itself, as upstream).
 
-``backend`` bundles the primitives the core uses (see
-:class:`kymatio.scattering3d.backend.harmonic_backend.HarmonicBackend`); each is also
-importable by name, e.g.
-``from kymatio.scattering3d.backend.numpy_backend import cdgmm3d, modulus_rotation``.
+The transform runs on ``native_backend('numpy')`` of :mod:`kymatio.scattering3d.backend`;
+passing ``backend=backend`` (or ``'numpy'``) to a frontend selects it. The primitives here
+keep upstream's checks and layouts for code that calls them directly.
 """
-from . import native_backend
+from typing import Optional, Sequence
 
-backend = native_backend("numpy")
-globals().update(backend.primitives())
-__all__ = ["backend", *backend.primitives()]
+import numpy as np
+
+from ...backend.numpy_backend import NumpyFourierBackend
+
+__all__ = ["NumpyBackend3D", "backend"]
+
+
+class NumpyBackend3D(NumpyFourierBackend):
+    """The primitives of the 3D transform on NumPy arrays: FFTs over the last three
+    axes, the rotation-covariant modulus and the integrals of the output."""
+
+    signal_ndim = 3
+
+    @classmethod
+    def cdgmm3d(cls, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        """Pointwise product of spectra with a filter (see :meth:`cdgmm`)."""
+        return cls.cdgmm(A, B)
+
+    @classmethod
+    def modulus_rotation(cls, x: np.ndarray, module: Optional[np.ndarray] = None
+                         ) -> np.ndarray:
+        """``sqrt(module**2 + |x|**2)``: one more term of the rotation-covariant modulus
+        ``sqrt(sum_m |x_m|**2)`` (``module`` None for the first term)."""
+        power = np.square(np.abs(x))
+        if module is not None:
+            power = power + np.square(module)
+        return np.sqrt(power)
+
+    @classmethod
+    def compute_integrals(cls, input_array: np.ndarray,
+                          integral_powers: Sequence[float]) -> np.ndarray:
+        """Sums over all axes but the first of ``input_array ** p`` for each power ``p``.
+
+        Returns
+        -------
+        ndarray, float32, shape (B, len(integral_powers))
+            Rounded to float32, as in Kymatio 0.3.0 (and the NumPy 3D transform).
+        """
+        flat = input_array.reshape(input_array.shape[0], -1)
+        return np.stack([(flat ** q).sum(axis=1) for q in integral_powers],
+                        axis=-1).astype(np.float32)
+
+    @classmethod
+    def concatenate(cls, arrays: Sequence[np.ndarray], L: int) -> np.ndarray:
+        """Stack the per-path arrays (B, ...) on axis 1 and split it into
+        ``(n_paths, L + 1)``."""
+        S = np.stack(arrays, axis=1)
+        return S.reshape((S.shape[0], S.shape[1] // (L + 1), L + 1) + S.shape[2:])
+
+
+backend = NumpyBackend3D

@@ -5,7 +5,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...frontend.base_frontend import ScatteringBase
+from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
 from ..core.scattering3d import scattering3d, scattering_paths, unpack_slots
 from ..filter_bank import gaussian_filter_bank, harmonic_filters
@@ -98,15 +98,10 @@ class ScatteringBase3D(ScatteringBase):
 
     def build(self) -> None:
         """Check the arguments and resolve the backend."""
-        self._check_positive_int("J", self.J)
-        self._check_positive_int("L", self.L)
-        self._check_max_order(self.max_order)
-        if not isinstance(self.shape, (tuple, list)) or len(self.shape) != 3:
-            raise ValueError(f"shape must be a tuple (M, N, O) of three ints, got "
-                             f"{self.shape!r}.")
-        for size in self.shape:
-            self._check_positive_int("each entry of shape", size, minimum=1)
-        self.M, self.N, self.O = (int(s) for s in self.shape)
+        self.J = as_int("J", self.J)
+        self.L = as_int("L", self.L)
+        self.max_order = self._check_max_order(self.max_order)
+        self.M, self.N, self.O = as_shape(self.shape, "M, N, O")
         if (isinstance(self.sigma_0, bool) or not isinstance(self.sigma_0, Real)
                 or not 0 < self.sigma_0 < math.inf):
             raise ValueError(f"sigma_0 must be a positive number, got {self.sigma_0!r}.")
@@ -125,8 +120,8 @@ class ScatteringBase3D(ScatteringBase):
 
     def _check_integral_powers(self) -> None:
         powers = self.integral_powers
-        if isinstance(powers, (str, bytes)) or not isinstance(powers, Sequence) or (
-                len(powers) == 0) or not all(
+        if not isinstance(powers, (Sequence, np.ndarray)) or isinstance(powers, (str, bytes)) \
+                or np.ndim(powers) != 1 or len(powers) == 0 or not all(
                 isinstance(p, Real) and not isinstance(p, bool) and 0 < p < math.inf
                 for p in powers):
             raise ValueError(f"integral_powers must be a non-empty sequence of positive "
@@ -204,7 +199,10 @@ class ScatteringBase3D(ScatteringBase):
             raise RuntimeError(f"points holds {points.shape[0]} sets of points but the "
                                f"input has {batch} volumes.")
         flat_points = ((points[..., 0] * self.N + points[..., 1]) * self.O + points[..., 2])
-        flat_index = flat_points.reshape(-1, points.shape[-2]).tolist()
+        # (an empty batch with one set of points per volume runs on one zero volume,
+        # sampled anywhere: its rows are dropped)
+        flat_index = flat_points.reshape(-1, points.shape[-2]).tolist() or [
+            [0] * points.shape[-2]]
 
         # The real part of a low-passed real volume is the volume filtered by the even
         # part of the sampled Gaussian (the grid of an odd size is not symmetric); that
@@ -234,8 +232,10 @@ class ScatteringBase3D(ScatteringBase):
         backend = self.backend
         batch_shape = tuple(x.shape[:-3])
         x = backend.reshape(x, (-1, self.M, self.N, self.O))
-        S = scattering3d(x, filters, self.rotation_covariant, self.L, self.J,
-                         self.max_order, backend, self._averaging(x.shape[0], gaussians))
+        averaging = self._averaging(x.shape[0], gaussians)
+        S = self._nonempty(x, lambda x: scattering3d(
+            x, filters, self.rotation_covariant, self.L, self.J, self.max_order, backend,
+            averaging))
         return backend.reshape(S, batch_shape + tuple(S.shape[1:]))
 
     def _describe(self) -> str:

@@ -26,12 +26,15 @@ class HarmonicScatteringNumPy3D(ScatteringNumPy, ScatteringBase3D):
 
         Returns
         -------
-        ndarray, shape (..., n_paths, L + 1, Q), of the input's dtype
+        ndarray, float32, shape (..., n_paths, L + 1, Q)
+            Computed in the input's precision and rounded to float32, as Kymatio
+            0.3.0's NumPy transform returns (the torch transform keeps float64).
         """
         self._check_array(x)
         self._check_spatial_shape(x, "NumPy array")
         gaussians = None if self.gaussians is None else self.gaussians.astype(x.dtype)
-        return self._scatter(x, self._prepared_filters(x.dtype), gaussians)
+        S = self._scatter(x, self._prepared_filters(x.dtype), gaussians)
+        return S.astype(np.float32, copy=False)
 
     def _prepared_filters(self, dtype: np.dtype) -> Tuple[np.ndarray, np.ndarray]:
         """:func:`prepare_filters` of ``self.psi`` in the precision of ``dtype``

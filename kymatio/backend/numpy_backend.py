@@ -1,0 +1,123 @@
+"""Kymatio 0.3.0's NumPy backend layer: :class:`NumpyBackend`, the base of the 1D, 2D and
+3D NumPy backends at ``kymatio.scattering{1,2,3}d.backend.numpy_backend``.
+
+These classes keep upstream's interface (class methods, upstream's checks, exceptions and
+array layouts) for code that calls backend primitives directly. The transforms themselves
+run on the fast backends of :mod:`kymatio.backend.native_numpy`, which the frontends pick
+by the backend's ``name``; the primitives here delegate the arithmetic to them.
+"""
+from typing import Any, Sequence
+
+import numpy
+import scipy.fft
+
+from . import native_numpy
+
+__all__ = ["NumpyBackend", "NumpyFourierBackend"]
+
+
+class NumpyBackend:
+    """Primitives shared by the NumPy backends of every dimension (Kymatio 0.3.0's
+    ``kymatio.backend.numpy_backend.NumpyBackend``). Complex values are NumPy complex
+    arrays; every method is a class method."""
+
+    name = "numpy"
+    _np = numpy
+    _fft = scipy.fft
+
+    @staticmethod
+    def input_checks(x: Any) -> None:
+        """Raise TypeError unless ``x`` is a NumPy array."""
+        if x is None:
+            raise TypeError("The input should be not empty: got None instead of a NumPy "
+                            "array.")
+        if not isinstance(x, numpy.ndarray):
+            raise TypeError(f"The input should be a numpy array, got type {type(x)}; "
+                            f"convert it with np.asarray.")
+
+    @classmethod
+    def _is_complex(cls, x: Any) -> bool:
+        return x.dtype in (numpy.complex64, numpy.complex128)
+
+    @classmethod
+    def _is_real(cls, x: Any) -> bool:
+        return x.dtype in (numpy.float32, numpy.float64)
+
+    @classmethod
+    def complex_check(cls, x: Any) -> None:
+        """Raise TypeError unless ``x`` is complex64 or complex128."""
+        if not cls._is_complex(x):
+            raise TypeError(f"The input should be complex (complex64 or complex128), got "
+                            f"dtype {x.dtype}.")
+
+    @classmethod
+    def real_check(cls, x: Any) -> None:
+        """Raise TypeError unless ``x`` is float32 or float64."""
+        if not cls._is_real(x):
+            raise TypeError(f"The input should be real (float32 or float64), got dtype "
+                            f"{x.dtype}.")
+
+    @classmethod
+    def concatenate(cls, arrays: Sequence[numpy.ndarray]) -> numpy.ndarray:
+        """Stack equally shaped arrays along a new axis 1."""
+        return numpy.stack(arrays, axis=1)
+
+    @classmethod
+    def modulus(cls, x: numpy.ndarray) -> numpy.ndarray:
+        """Elementwise modulus of a complex array (a real array of the same shape)."""
+        return native_numpy.modulus(x)
+
+    @classmethod
+    def cdgmm(cls, A: numpy.ndarray, B: numpy.ndarray) -> numpy.ndarray:
+        """Pointwise product of a complex array ``A`` ``(..., *S)`` with a filter ``B`` of
+        shape ``S``, real or complex.
+
+        Raises
+        ------
+        TypeError
+            If ``A`` is not complex or ``B`` is neither real nor complex.
+        RuntimeError
+            If the last axes of ``A`` are not ``B``'s shape.
+        """
+        if not cls._is_complex(A):
+            raise TypeError(f"The first input must be complex (the signal's spectrum), got "
+                            f"dtype {A.dtype}.")
+        if A.shape[A.ndim - B.ndim:] != B.shape:
+            raise RuntimeError(f"The inputs are not compatible for multiplication: the last "
+                               f"axes of the signal {A.shape} must equal the filter's shape "
+                               f"{B.shape}.")
+        if not (cls._is_complex(B) or cls._is_real(B)):
+            raise TypeError(f"The second input must be complex or real (the filter), got "
+                            f"dtype {B.dtype}.")
+        return A * B
+
+
+class NumpyFourierBackend(NumpyBackend):
+    """:class:`NumpyBackend` plus the FFTs and Fourier subsampling over the last
+    ``signal_ndim`` axes (set by the 1D, 2D and 3D subclasses)."""
+
+    signal_ndim = 1
+
+    @classmethod
+    def rfft(cls, x: numpy.ndarray) -> numpy.ndarray:
+        """FFT of a real array over the signal axes (the whole complex spectrum)."""
+        cls.real_check(x)
+        return native_numpy.fft(x, cls.signal_ndim)
+
+    @classmethod
+    def ifft(cls, x: numpy.ndarray) -> numpy.ndarray:
+        """Inverse FFT of a complex array over the signal axes."""
+        cls.complex_check(x)
+        return native_numpy.fft(x, cls.signal_ndim, inverse=True)
+
+    @classmethod
+    def irfft(cls, x: numpy.ndarray) -> numpy.ndarray:
+        """Real part of the inverse FFT over the signal axes."""
+        return cls.ifft(x).real
+
+    @classmethod
+    def subsample_fourier(cls, x: numpy.ndarray, k: int) -> numpy.ndarray:
+        """Spectrum of the signal subsampled by ``k`` along every signal axis: the mean of
+        the ``k`` blocks of each signal axis. Leading axes are kept."""
+        cls.complex_check(x)
+        return native_numpy.periodize(x, k, cls.signal_ndim) / k ** cls.signal_ndim
