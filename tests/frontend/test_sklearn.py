@@ -95,8 +95,9 @@ def test_params_are_kept_as_given():
     assert S.get_params()["shape"] is shape and S.get_params()["backend"] is None
     assert clone(S).get_params() == S.get_params()
     assert repr(S) == "Scattering2D(J=2, shape=[8, 8])"
-    T = Scattering1D(3, 64, Q=[2])
-    assert T.get_params()["Q"] == [2] and T.Q == (2, 1)
+    Q = (2,)
+    T = Scattering1D(3, 64, Q=Q)
+    assert T.get_params()["Q"] is Q and T.Q == (2, 1)
 
 
 def test_predict_is_transform():
