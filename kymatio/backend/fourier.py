@@ -7,13 +7,25 @@ A :class:`FourierBackend` bundles one array library's shared primitives (a modul
 import importlib
 import itertools
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["FourierBackend", "native_library", "sum_blocks", "block_indices", "periodized_product",
+__all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIONS", "sum_blocks", "block_indices", "periodized_product",
            "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
+
+
+# Array functions every native module provides besides the scattering primitives, so that
+# the cores and backends never call methods of one library's arrays: ``real``, ``imag``,
+# ``conj``, ``sqrt``, ``take(x, indices, axis)``, ``swapaxes(x, a, b)``,
+# ``reduce_sum(x, axis)``, ``flip(x, axis)``, ``rfft_last(x)`` and ``irfft_last(x, n)``
+# (real FFTs along the last axis), ``to_numpy``, ``requires_grad`` (a gradient is
+# recorded, or the values are abstract), ``view_as_real`` (complex -> (..., 2)),
+# ``view_as_complex`` and ``square_fresh`` (square, in place where the library allows).
+ARRAY_FUNCTIONS = ("real", "imag", "conj", "sqrt", "take", "swapaxes", "reduce_sum", "flip",
+                   "rfft_last", "irfft_last", "to_numpy", "requires_grad", "view_as_real",
+                   "view_as_complex", "square_fresh")
 
 
 def native_library(name: str) -> ModuleType:
@@ -24,6 +36,17 @@ def native_library(name: str) -> ModuleType:
     paths (``kymatio.backend.torch_backend``, ...) keep upstream's layout instead.
     """
     return importlib.import_module(f"kymatio.backend.native_{name}")
+
+
+def optional_module(module_name: str) -> Optional[ModuleType]:
+    """The module ``module_name``, or None if there is no such module (a library's
+    optional extension, e.g. hand-written adjoints)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None
 
 
 def sum_blocks(x: Any, k: int, ndim: int) -> Any:
