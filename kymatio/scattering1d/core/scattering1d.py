@@ -95,16 +95,15 @@ def plan_scattering1d(j1s: Sequence[int], j2s: Sequence[int],
     return ScatteringPlan(log2_T, oversampling, average, first, second)
 
 
-def _take(x: Any, indices: List[int], axis: int) -> Any:
+def _take(backend: Any, x: Any, indices: List[int], axis: int) -> Any:
     """``x`` restricted to ``indices`` along ``axis`` (0 or 1); a view for a range."""
     start = indices[0]
     if start == 0 and len(indices) == x.shape[axis] and \
             list(indices) == list(range(len(indices))):
         return x  # the whole axis: no slice (whose backward would allocate a copy)
-    if list(indices) == list(range(start, start + len(indices))):
-        index = slice(start, start + len(indices))
-    else:
-        index = list(indices)
+    if list(indices) != list(range(start, start + len(indices))):
+        return backend.take(x, list(indices), axis)
+    index = slice(start, start + len(indices))
     return x[index] if axis == 0 else x[:, index]
 
 
@@ -198,7 +197,7 @@ def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPla
         blocks.append((S_1, list(range(1 + start, 1 + stop))))
         # The second order follows at once, so one group's U_1_hat is alive at a time.
         for p, (_, k2, rows, _, positions) in children.get(group, []):
-            U_2 = wavelet_modulus(_take(U_1_hat, rows, 1), p)
+            U_2 = wavelet_modulus(_take(backend, U_1_hat, rows, 1), p)
             S_2 = averaged(backend.spectrum(U_2, half=True), k1 + k2) if average else \
                 backend.unpad(U_2, ind_start[k1 + k2], ind_end[k1 + k2])
             blocks.append((S_2, positions))

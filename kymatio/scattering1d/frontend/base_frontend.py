@@ -270,21 +270,24 @@ class ScatteringBase1D(ScatteringBase):
                                       prepare_filters(self.backend, phi, psi1, psi2, plan))
         return entry[2]
 
-    def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any]) -> Any:
-        """Run the core on ``x`` (..., N) and lay the output out as ``out_type``."""
+    def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any],
+                 prepared: Optional[PreparedFilters] = None) -> Any:
+        """Run the core on ``x`` (..., N) and lay the output out as ``out_type``
+        (``prepared``: the filters already prepared for :meth:`_plan`, if they are)."""
         self._check_runtime_args()
         backend = self.backend
         batch_shape = tuple(x.shape[:-1])
         plan = self._plan()
+        if prepared is None:
+            prepared = self._prepared_filters(phi, psi1, psi2, plan)
         blocks = scattering1d_blocks(backend.reshape(x, (-1, x.shape[-1])), backend, phi,
                                      psi1, psi2, plan, self.pad_left, self.pad_right,
-                                     self.ind_start, self.ind_end,
-                                     self._prepared_filters(phi, psi1, psi2, plan))
+                                     self.ind_start, self.ind_end, prepared)
         positions = [p for _, block_positions in blocks for p in block_positions]
         if self.out_type == "array":
             S = backend.join([block for block, _ in blocks], axis=1)
             if positions != sorted(positions):
-                S = S[:, list(np.argsort(positions))]
+                S = backend.take(S, [int(i) for i in np.argsort(positions)], 1)
             return backend.reshape(S, batch_shape + tuple(S.shape[1:]))
         coefficients: List[Any] = [None] * len(positions)
         for block, block_positions in blocks:

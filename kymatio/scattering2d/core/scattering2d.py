@@ -112,7 +112,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         if count % 2 == 0:
             return backend.stack_real_imag(packed)
         return backend.join([backend.stack_real_imag(packed[..., :half, :, :]),
-                             packed[..., half:, :, :].real], axis=-3)
+                             backend.real(packed[..., half:, :, :])], axis=-3)
 
     def lowpass(U_hat: Any, j: int, count: int) -> Any:
         """Low-pass the packed spectra ``U_hat`` (resolution ``j``), sample at 2**J."""

@@ -68,7 +68,7 @@ def prepare_filters(psi: Any, backend: Any) -> Tuple[Any, Any]:
         of the spatial wavelet; row ``2k + 1``: ``(psi_k(w) - conj(psi_k(-w))) / 2i``,
         that of its imaginary part. Both are exact on the sampled grid.
     """
-    mirrored = backend.negate_frequencies(psi).conj()
+    mirrored = backend.conj(backend.negate_frequencies(psi))
     even, odd = (psi + mirrored) * 0.5, (psi - mirrored) * -0.5j
     shape = tuple(psi.shape)
     paired = backend.reshape(backend.concatenate([even, odd], axis=2),
@@ -105,7 +105,7 @@ def _plan(filters: Any, groups: Sequence[Tuple[int, int]], width: int,
 def unpack_slots(S: Any, backend: Any) -> Any:
     """Coefficients ``(n, *shape, w)`` -> ``(n * w, *shape)``, batch elements in order."""
     shape = tuple(S.shape)
-    flat = backend.reshape(S, (shape[0], -1, shape[-1])).swapaxes(1, 2)
+    flat = backend.swapaxes(backend.reshape(S, (shape[0], -1, shape[-1])), 1, 2)
     return backend.reshape(flat, (shape[0] * shape[-1],) + shape[1:-1])
 
 
@@ -205,7 +205,7 @@ def _moduli(source: Any, j: int, plan: _Plan, backend: Any) -> Any:
             l = parts[0][0]
             operand = source[:, l:l + 1]
         else:
-            operand = source[:, plan.row_degree[r0:r1]]
+            operand = backend.take(source, plan.row_degree[r0:r1], 1)
         sums = backend.filtered_squares(operand, plan.filters[j, r0:r1],
                                         [(a, b) for _, a, b in parts])
         for i, (l, _, _) in enumerate(parts):

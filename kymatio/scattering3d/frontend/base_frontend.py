@@ -196,7 +196,7 @@ class ScatteringBase3D(ScatteringBase):
             def integrals(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
                 shape = tuple(U.shape)
                 flat = backend.reshape(U, shape[:-4] + (-1, shape[-1]))
-                sums = [_power(flat, q, backend).sum(-2) for q in powers]
+                sums = [backend.reduce_sum(_power(flat, q, backend), -2) for q in powers]
                 return unpack_slots(backend.concatenate(sums, axis=-2), backend)
             return integrals
         points = self._points
@@ -204,7 +204,8 @@ class ScatteringBase3D(ScatteringBase):
             raise RuntimeError(f"points holds {points.shape[0]} sets of points but the "
                                f"input has {batch} volumes.")
         flat_points = ((points[..., 0] * self.N + points[..., 1]) * self.O + points[..., 2])
-        flat_index = flat_points.reshape(-1, points.shape[-2]).tolist()
+        flat_index = flat_points.reshape(-1, points.shape[-2])
+        volume = self.M * self.N * self.O
 
         # The real part of a low-passed real volume is the volume filtered by the even
         # part of the sampled Gaussian (the grid of an odd size is not symmetric); that
@@ -215,13 +216,19 @@ class ScatteringBase3D(ScatteringBase):
             n, P, degrees, width = U.shape[0], U.shape[1], U.shape[2], U.shape[-1]
             pairs = (backend.pairs_as_complex(U) if width == 2
                      else backend.make_complex(U[..., 0]))
-            lowpass = gaussians[[j + 1 for j in js]][:, None]
+            lowpass = backend.take(gaussians, [j + 1 for j in js], 0)[:, None]
             smooth = backend.complex_as_pairs(backend.ifft(backend.cdgmm(
                 backend.fft(pairs), lowpass)))[..., :width]      # (n, P, L+1, M, N, O, w)
             smooth = unpack_slots(smooth, backend)
-            smooth = backend.reshape(smooth, (n * width, P * degrees, -1)).swapaxes(1, 2)
-            index = [flat_index[m % len(flat_index)] for m in members]
-            sampled = smooth[[[i] for i in range(n * width)], index].swapaxes(1, 2)
+            smooth = backend.swapaxes(backend.reshape(smooth, (n * width, P * degrees, -1)),
+                                      1, 2)                       # (n w, M N O, P (L+1))
+            # The points of each volume, as rows of the volumes stacked: one gather.
+            index = np.concatenate([flat_index[m % len(flat_index)] + i * volume
+                                    for i, m in enumerate(members)])
+            sampled = backend.take(backend.reshape(smooth, (-1, P * degrees)),
+                                   index.tolist(), 0)
+            sampled = backend.swapaxes(backend.reshape(sampled, (n * width, -1, P * degrees)),
+                                       1, 2)
             return backend.reshape(sampled, (n * width, P, degrees, -1))
         return local
 
