@@ -213,7 +213,7 @@ class FourierBackend:
     def irfft(self, x: Any) -> Any:
         """Real part of the inverse FFT over the signal axes."""
         self._base.complex_check(x)
-        return self._base.fft(x, self.ndim, inverse=True).real
+        return self._base.real(self._base.fft(x, self.ndim, inverse=True))
 
     def subsample_fourier(self, x: Any, k: int) -> Any:
         """Spectrum of the signal subsampled by ``k`` along every signal axis.

@@ -1,7 +1,9 @@
 """Library-independent part of every scattering frontend."""
 from typing import Any, Callable, Dict, List, Sequence
 
-__all__ = ["ScatteringBase"]
+import numpy as np
+
+__all__ = ["ScatteringBase", "map_arrays"]
 
 
 class ScatteringBase:
@@ -54,6 +56,31 @@ class ScatteringBase:
             raise RuntimeError(f"Input {kind} must have at least {n_signal_dims} "
                                f"dimensions (got shape {tuple(x.shape)}).")
 
+    # -- filter state as a dict of arrays (the JAX and TensorFlow frontends) ---------
+    def _initial_state(self) -> Dict[str, Any]:
+        """The filter state (NumPy arrays, nested in a dict and lists) from which
+        :meth:`_prepare_state` derives what the core consumes."""
+        raise NotImplementedError
+
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> Any:
+        """What the core consumes, derived from ``state`` (already in the input's
+        precision) with ``backend``'s primitives (differentiable in the state)."""
+        raise NotImplementedError
+
+    def _prepare_with_numpy(self, state: Dict[str, Any], dtype: Any,
+                            convert: Callable[[np.ndarray], Any]) -> Any:
+        """:meth:`_prepare_state` of ``state`` (arrays of any library holding concrete
+        values) computed with NumPy in the precision of ``dtype``, each array of the
+        result passed through ``convert`` (to the frontend's array type)."""
+        dtype = np.dtype(dtype)
+
+        def cast(f: Any) -> np.ndarray:
+            f = np.asarray(f)
+            return f.astype(np.result_type(dtype, np.complex64) if np.iscomplexobj(f)
+                            else dtype)
+        prepared = self._prepare_state(self._native_backend("numpy"), map_arrays(cast, state))
+        return map_arrays(lambda a: convert(a) if isinstance(a, np.ndarray) else a, prepared)
+
     @staticmethod
     def _as_list(blocks: Sequence[Any], meta: Dict[str, list], batch_shape: tuple,
                  backend: Any) -> List[Dict[str, Any]]:
@@ -63,3 +90,17 @@ class ScatteringBase:
         return [dict({key: meta[key][i] for key in keys},
                      coef=backend.reshape(c, batch_shape + tuple(c.shape[1:])))
                 for i, c in enumerate(coefficients)]
+
+
+def map_arrays(fn: Callable[[Any], Any], tree: Any) -> Any:
+    """``tree`` (dicts, lists, tuples and named tuples of arrays and other leaves) with
+    ``fn`` applied to every leaf."""
+    if isinstance(tree, dict):
+        return {key: map_arrays(fn, value) for key, value in tree.items()}
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return type(tree)(*(map_arrays(fn, value) for value in tree))
+    if isinstance(tree, tuple):
+        return tuple(map_arrays(fn, value) for value in tree)
+    if isinstance(tree, list):  # also the list wrappers of tf.Module attributes
+        return [map_arrays(fn, value) for value in tree]
+    return fn(tree)

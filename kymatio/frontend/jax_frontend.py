@@ -102,11 +102,6 @@ class ScatteringJax(ScatteringBase):
         """NumPy filters (nested in dicts and lists) as JAX arrays."""
         return jax.tree_util.tree_map(jnp.asarray, arrays)
 
-    def _prepare_state(self, backend: Any, filters: Dict[str, Any]) -> Any:
-        """What the core consumes, computed from ``filters`` (cast to the input's
-        precision) with ``backend``'s primitives."""
-        raise NotImplementedError
-
     def _prepared(self, filters: Dict[str, Any], dtype: Any) -> Any:
         """:meth:`_prepare_state` of ``filters`` in the precision of ``dtype``.
 
@@ -121,13 +116,9 @@ class ScatteringJax(ScatteringBase):
         cache = self.__dict__.setdefault("_eager_cache", {})
         key = (tuple(id(a) for a in leaves), jnp.dtype(dtype).name)
         if cache.get("prepared", (None,))[0] != key:
-            cast = jax.tree_util.tree_map(
-                lambda f: np.asarray(f).astype(_precision(f.dtype, dtype)), filters)
-            prepared = jax.tree_util.tree_map(
-                lambda a: jnp.asarray(a) if isinstance(a, np.ndarray) else a,
-                self._prepare_state(self._native_backend("numpy"), cast))
             # The arrays stay alive with the entry, so their ids are not reused.
-            cache["prepared"] = (key, leaves, prepared)
+            cache["prepared"] = (key, leaves,
+                                 self._prepare_with_numpy(filters, dtype, jnp.asarray))
         return cache["prepared"][2]
 
     def __getstate__(self) -> dict:

@@ -155,7 +155,7 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
     if filters is None:
         filters = prepare_filters(backend, phi, psi1, psi2, plan)
     chunk = _signal_chunk(plan, filters, psi1.shape[-1])
-    if x.shape[0] > chunk:
+    if x.shape[0] is not None and x.shape[0] > chunk:  # None: a graph's unknown batch
         pieces = [_cascade(piece, backend, filters, plan, pad_left, pad_right, ind_start,
                            ind_end) for piece in backend.split(x, chunk, axis=0)]
         return [(backend.join([piece[i][0] for piece in pieces], axis=0), positions)

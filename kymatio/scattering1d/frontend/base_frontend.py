@@ -270,6 +270,16 @@ class ScatteringBase1D(ScatteringBase):
                                       prepare_filters(self.backend, phi, psi1, psi2, plan))
         return entry[2]
 
+    def _initial_state(self) -> Dict[str, Any]:
+        """``{'phi': [...], 'psi1': (n1, N'), 'psi2': [...]}``: the real Fourier filters
+        at every resolution they are used at (``phi[k]``, ``psi2[k]`` at level ``k``)."""
+        return {"phi": list(self._phi), "psi1": self._psi1, "psi2": list(self._psi2)}
+
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> tuple:
+        """``(phi, psi1, psi2, prepared)``: the arguments of :meth:`_scatter`."""
+        phi, psi1, psi2 = state["phi"], state["psi1"], state["psi2"]
+        return phi, psi1, psi2, prepare_filters(backend, phi, psi1, psi2, self._plan())
+
     def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any],
                  prepared: Optional[PreparedFilters] = None) -> Any:
         """Run the core on ``x`` (..., N) and lay the output out as ``out_type``

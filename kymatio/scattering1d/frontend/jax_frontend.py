@@ -4,7 +4,6 @@ from typing import Any, Dict, Optional, Sequence, Union
 import jax
 
 from ...frontend.jax_frontend import ScatteringJax
-from ..core.prepared_filters import prepare_filters
 from .base_frontend import ScatteringBase1D
 
 __all__ = ["ScatteringJax1D"]
@@ -28,15 +27,10 @@ class ScatteringJax1D(ScatteringJax, ScatteringBase1D):
                  out_type: str = "array", backend: Any = None) -> None:
         ScatteringBase1D.__init__(self, J, shape, Q, T, max_order, average, oversampling,
                                   out_type, backend)
-        self.filters = self._as_state({"phi": self._phi, "psi1": self._psi1,
-                                       "psi2": self._psi2})
+        self.filters = self._as_state(self._initial_state())
 
     def _check_shape(self, x: jax.Array) -> None:
         self._check_input(x)
-
-    def _prepare_state(self, backend: Any, filters: Dict[str, Any]) -> tuple:
-        phi, psi1, psi2 = filters["phi"], filters["psi1"], filters["psi2"]
-        return phi, psi1, psi2, prepare_filters(backend, phi, psi1, psi2, self._plan())
 
     def _restore_order(self, out: Any) -> Any:
         if isinstance(out, dict):

@@ -90,7 +90,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     """
     M, N = phi[0].shape[-2:]
     batch_chunk = max(1, WORKING_SET_BYTES // (L * M * N * _COMPLEX_BYTES))
-    if x.shape[0] > batch_chunk:
+    batch = x.shape[0]  # None: a graph's batch of unknown size, processed whole
+    if batch is not None and batch > batch_chunk:
         # split (not slicing): its backward joins the pieces' gradients in one step
         # instead of filling a zero tensor per piece.
         pieces = [scattering2d(piece, pad, unpad, backend, J, L, phi, psi, max_order)
@@ -127,7 +128,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
 
     def flatten(block: Any) -> Any:
         shape = tuple(block.shape)
-        return backend.reshape(block, (shape[0], -1) + shape[-2:])
+        return backend.reshape(block, (-1, int(np.prod(shape[1:-2]))) + shape[-2:])
 
     x = pad(x)[:, None]                                              # (B, 1, M, N)
     U_0 = backend.fft(backend.make_complex(x))
@@ -143,7 +144,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         first.append(unpad(unpack(backend.ifft(pack(S_1_hat)), L)))
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
         theta_chunk = max(1, WORKING_SET_BYTES // (
-            x.shape[0] * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
+            (batch or 1) * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
         U_1_pieces = backend.split(U_1, theta_chunk, axis=1)
         paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(piece, j1, j2))), j2, L)
                                for piece in U_1_pieces], axis=1) for j2 in range(j1 + 1, J)]

@@ -4,8 +4,6 @@ from typing import Any, Dict, Sequence
 import jax
 
 from ...frontend.jax_frontend import ScatteringJax
-from ..core.scattering2d import prepare_filters
-from ..filter_bank import fourier_filters, periodize_filter_fft, psi_levels
 from .base_frontend import ScatteringBase2D
 
 __all__ = ["ScatteringJax2D"]
@@ -27,18 +25,10 @@ class ScatteringJax2D(ScatteringJax, ScatteringBase2D):
                  pre_pad: bool = False, backend: Any = None, out_type: str = "array") -> None:
         ScatteringBase2D.__init__(self, J, shape, L, max_order, pre_pad, backend, out_type)
         self.build()
-        self.filters = self._as_state(fourier_filters(self._M_padded, self._N_padded,
-                                                      self.J, self.L))
+        self.filters = self._as_state(self._initial_state())
 
     def _check_shape(self, x: jax.Array) -> None:
         self._check_spatial_shape(x, "JAX array")
-
-    def _prepare_state(self, backend: Any, filters: Dict[str, Any]) -> tuple:
-        J = self.J
-        phi = [periodize_filter_fft(filters["phi"], r) for r in range(J)]
-        psi = [[periodize_filter_fft(filters["psi"][j], r) for r in range(psi_levels(j, J))]
-               for j in range(J)]
-        return prepare_filters(phi, psi, J, backend)
 
     def _apply(self, filters: Dict[str, Any], x: jax.Array) -> Any:
         return self._scatter(x, *self._prepared(filters, x.dtype))

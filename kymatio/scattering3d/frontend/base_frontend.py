@@ -7,7 +7,7 @@ import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase
 from ..backend import native_backend
-from ..core.scattering3d import scattering3d, scattering_paths, unpack_slots
+from ..core.scattering3d import prepare_filters, scattering3d, scattering_paths, unpack_slots
 from ..filter_bank import gaussian_filter_bank, harmonic_filters
 
 __all__ = ["ScatteringBase3D"]
@@ -171,6 +171,11 @@ class ScatteringBase3D(ScatteringBase):
             filters["gaussians"] = np.ascontiguousarray(gaussians.real)
         return filters
 
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> Tuple[Any, Any]:
+        """The wavelets in the two forms of :func:`prepare_filters`, from the state
+        ``{'psi': (J + 1, K, M, N, O)}`` (the ``'psi'`` of :meth:`create_filters`)."""
+        return prepare_filters(state["psi"], backend)
+
     def paths(self) -> List[Tuple[int, ...]]:
         """The scale paths of the output's second-to-last-but-one axis, in order:
         ``(j1,)`` then ``(j1, j2)`` with ``j1 < j2``."""
@@ -212,7 +217,10 @@ class ScatteringBase3D(ScatteringBase):
         # filter is real and even, so low-passing a pair a + ib gives both at once.
         gaussians = (gaussians + backend.negate_frequencies(gaussians)) * 0.5
 
-        def local(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
+        def local(U: Any, js: Sequence[int], members: Optional[Sequence[int]]) -> Any:
+            if members is None:
+                raise RuntimeError("method='local' needs the batch size: give the graph's "
+                                   "input a batch axis of known size.")
             n, P, degrees, width = U.shape[0], U.shape[1], U.shape[2], U.shape[-1]
             pairs = (backend.pairs_as_complex(U) if width == 2
                      else backend.make_complex(U[..., 0]))

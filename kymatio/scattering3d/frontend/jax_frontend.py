@@ -6,7 +6,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...frontend.jax_frontend import ScatteringJax
-from ..core.scattering3d import prepare_filters
 from .base_frontend import ScatteringBase3D
 
 __all__ = ["HarmonicScatteringJax3D"]
@@ -27,9 +26,6 @@ class HarmonicScatteringJax3D(ScatteringJax, ScatteringBase3D):
 
     def _check_shape(self, x: jax.Array) -> None:
         self._check_spatial_shape(x, "JAX array")
-
-    def _prepare_state(self, backend: Any, filters: Dict[str, Any]) -> tuple:
-        return prepare_filters(filters["psi"], backend)
 
     def _apply(self, filters: Dict[str, Any], x: jax.Array) -> Any:
         gaussians = None if self.gaussians is None else jnp.asarray(self.gaussians, x.dtype)
