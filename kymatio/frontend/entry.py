@@ -4,7 +4,7 @@ from typing import Any
 
 __all__ = ["ScatteringEntry", "publish"]
 
-FRONTENDS = ("numpy", "torch", "sklearn")
+FRONTENDS = ("numpy", "torch", "sklearn", "jax", "tensorflow", "keras")
 
 
 class ScatteringEntry:
@@ -19,6 +19,9 @@ class ScatteringEntry:
             raise RuntimeError(f"The frontend {frontend!r} is not valid. Must be one of "
                                f"{', '.join(repr(f) for f in FRONTENDS)}.")
         module = importlib.import_module(f"kymatio.{frontend}")
+        if not hasattr(module, cls.__name__):
+            raise RuntimeError(f"The frontend {frontend!r} has no {cls.__name__}; it has "
+                               f"{', '.join(module.__all__)}.")
         return getattr(module, cls.__name__)(*args, **kwargs)
 
 

@@ -116,9 +116,10 @@ class ScatteringJax(ScatteringBase):
         cache = self.__dict__.setdefault("_eager_cache", {})
         key = (tuple(id(a) for a in leaves), jnp.dtype(dtype).name)
         if cache.get("prepared", (None,))[0] != key:
+            with jax.ensure_compile_time_eval():  # concrete arrays, also inside a trace
+                prepared = self._prepare_with_numpy(filters, dtype, jnp.asarray)
             # The arrays stay alive with the entry, so their ids are not reused.
-            cache["prepared"] = (key, leaves,
-                                 self._prepare_with_numpy(filters, dtype, jnp.asarray))
+            cache["prepared"] = (key, leaves, prepared)
         return cache["prepared"][2]
 
     def __getstate__(self) -> dict:
