@@ -200,7 +200,7 @@ class ScatteringBase3D(ScatteringBase):
 
             def integrals(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
                 shape = tuple(U.shape)
-                flat = backend.reshape(U, shape[:-4] + (-1, shape[-1]))
+                flat = backend.reshape(U, shape[:-4] + (int(np.prod(shape[-4:-1])), shape[-1]))
                 sums = [backend.reduce_sum(_power(flat, q, backend), -2) for q in powers]
                 return unpack_slots(backend.concatenate(sums, axis=-2), backend)
             return integrals
