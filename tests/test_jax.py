@@ -1,5 +1,8 @@
 """kymatio.jax: upstream's numbers, jit/vmap/grad, and learnable filters (S.apply)."""
+import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -134,3 +137,12 @@ def test_entry_point_and_names():
     S = kymatio.Scattering2D(J=2, shape=(16, 16), frontend="jax")
     assert type(S) is kj.Scattering2D
     assert repr(kj.Scattering1D) == "<class 'kymatio.jax.Scattering1D'>"
+
+
+def test_learnable_filters_example_runs():
+    script = os.path.join(os.path.dirname(__file__), "..", "examples", "jax",
+                          "learnable_digits.py")
+    done = subprocess.run([sys.executable, script, "--steps", "3"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("test accuracy") == 2 and "filters moved by" in done.stdout

@@ -11,7 +11,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIONS", "sum_blocks", "block_indices", "periodized_product",
+__all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIONS",
+           "working_set", "sum_blocks", "block_indices", "periodized_product",
            "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
 
@@ -36,6 +37,13 @@ def native_library(name: str) -> ModuleType:
     paths (``kymatio.backend.torch_backend``, ...) keep upstream's layout instead.
     """
     return importlib.import_module(f"kymatio.backend.native_{name}")
+
+
+def working_set(backend: Any, size: int) -> int:
+    """The bytes one product of a core may hold: ``size`` (a cache-sized piece of the
+    batch), or unbounded for a library whose ``cache_sized_pieces`` is False (JAX: XLA
+    compiles the whole graph, where every piece adds to the program and gains nothing)."""
+    return size if backend.cache_sized_pieces else 2 ** 62
 
 
 def optional_module(module_name: str) -> Optional[ModuleType]:

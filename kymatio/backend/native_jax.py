@@ -18,9 +18,11 @@ from .fourier import sum_blocks as periodize
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter",
-           "stack_real_imag", "pack_pairs", "make_complex", *ARRAY_FUNCTIONS]
+           "stack_real_imag", "pack_pairs", "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
 
 name = "jax"
+# One piece per batch: XLA compiles the whole graph (see fourier.working_set).
+cache_sized_pieces = False
 
 
 def is_complex(x: Any) -> bool:

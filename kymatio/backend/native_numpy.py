@@ -13,9 +13,11 @@ from .fourier import sum_blocks as periodize
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex", *ARRAY_FUNCTIONS]
+           "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
 
 name = "numpy"
+# The cores split batches into cache-sized pieces (see fourier.working_set).
+cache_sized_pieces = True
 
 
 def is_complex(x: np.ndarray) -> bool:

@@ -19,9 +19,11 @@ from .fourier import sum_blocks as periodize
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter",
-           "stack_real_imag", "pack_pairs", "make_complex", *ARRAY_FUNCTIONS]
+           "stack_real_imag", "pack_pairs", "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
 
 name = "tensorflow"
+# The cores split batches into cache-sized pieces (see fourier.working_set).
+cache_sized_pieces = True
 
 _FFTS = {1: (tf.signal.fft, tf.signal.ifft), 2: (tf.signal.fft2d, tf.signal.ifft2d),
          3: (tf.signal.fft3d, tf.signal.ifft3d)}

@@ -16,9 +16,11 @@ from .fourier import periodized_product as periodized_product_blocks
 __all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
            "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
            "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex", *ARRAY_FUNCTIONS]
+           "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
 
 name = "torch"
+# The cores split batches into cache-sized pieces (see fourier.working_set).
+cache_sized_pieces = True
 
 _NORMAL_EXPONENT_LIMIT = 87.0  # exp(-87) ~ 1.6e-38 > float32's smallest normal
 

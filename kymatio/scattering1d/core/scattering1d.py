@@ -8,6 +8,7 @@ depends only on the filters' scales and the options, so frontends build it once.
 """
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from ...backend.fourier import working_set
 from .prepared_filters import Periodized, PreparedFilters, lowpass, periodized_product, \
     prepare_filters
 
@@ -107,10 +108,10 @@ def _take(backend: Any, x: Any, indices: List[int], axis: int) -> Any:
     return x[index] if axis == 0 else x[:, index]
 
 
-def _signal_chunk(plan: ScatteringPlan, filters: PreparedFilters, n: int) -> int:
+def _signal_chunk(backend: Any, filters: PreparedFilters, n: int) -> int:
     """Signals per piece so that the largest product stays within WORKING_SET_BYTES."""
     widest = max([p.filters.shape[0] for p in filters.first + filters.second] + [1])
-    return max(1, WORKING_SET_BYTES // (widest * n * _COMPLEX_BYTES))
+    return max(1, working_set(backend, WORKING_SET_BYTES) // (widest * n * _COMPLEX_BYTES))
 
 
 def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
@@ -154,7 +155,7 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
     """
     if filters is None:
         filters = prepare_filters(backend, phi, psi1, psi2, plan)
-    chunk = _signal_chunk(plan, filters, psi1.shape[-1])
+    chunk = _signal_chunk(backend, filters, psi1.shape[-1])
     if x.shape[0] is not None and x.shape[0] > chunk:  # None: a graph's unknown batch
         pieces = [_cascade(piece, backend, filters, plan, pad_left, pad_right, ind_start,
                            ind_end) for piece in backend.split(x, chunk, axis=0)]

@@ -22,6 +22,8 @@ from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ...backend.fourier import working_set
+
 __all__ = ["scattering3d", "prepare_filters", "harmonic_groups", "scattering_paths",
            "unpack_slots"]
 
@@ -150,7 +152,7 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
     groups = harmonic_groups(L, rotation_covariant)
     batch, spatial = x.shape[0], tuple(x.shape[-3:])
     volume = spatial[0] * spatial[1] * spatial[2]
-    budget = max(1, WORKING_SET_BYTES // (_COMPLEX_BYTES * volume))  # volumes per product
+    budget = max(1, working_set(backend, WORKING_SET_BYTES) // (_COMPLEX_BYTES * volume))
     single, paired = filters
     n_pairs = 0 if batch is None else batch // 2
     per_chunk = max(1, budget // paired.shape[1])
