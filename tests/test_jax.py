@@ -121,13 +121,13 @@ def test_errors():
         S(None)
     with pytest.raises(TypeError, match="real floating point"):
         S(np.zeros((16, 16), dtype=np.int32))
-    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+    with pytest.raises(RuntimeError, match="at least"):
         S(jnp.zeros(16))
     with pytest.raises(RuntimeError, match="spatial size"):
         S(jnp.zeros((15, 16)))
     with pytest.raises(RuntimeError, match="larger than 2\\^J"):
         kj.Scattering2D(J=5, shape=(16, 16))
-    with pytest.raises(ImportError, match="cannot be used"):
+    with pytest.raises(ImportError, match="backend"):
         kj.Scattering2D(J=2, shape=(16, 16), backend="torch")
     with pytest.raises(RuntimeError, match="length 64"):
         kj.Scattering1D(J=2, shape=64)(jnp.zeros(32))

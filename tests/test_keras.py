@@ -1,5 +1,6 @@
 """kymatio.keras: the layers in Keras 3 models (fit, predict, configuration, saving), on
 the TensorFlow backend here and on the JAX and torch backends in subprocesses."""
+import json
 import os
 import subprocess
 import sys
@@ -88,6 +89,8 @@ def test_configuration_round_trip():
     assert {k: config[k] for k in ("J", "Q", "T", "max_order", "oversampling", "name")} == \
         dict(J=3, Q=(8, 2), T=16, max_order=1, oversampling=1, name="sc")
     assert Scattering1D.from_config(config).get_config() == config
+    # a saved model's configuration is JSON: the tuple Q comes back as a list
+    assert Scattering1D.from_config(json.loads(json.dumps(config))).Q == (8, 2)
     layer = Scattering2D(J=2, L=6, max_order=1, pre_pad=True)
     assert Scattering2D.from_config(layer.get_config()).get_config() == layer.get_config()
     assert keras.saving.get_registered_object("kymatio>Scattering2D") is Scattering2D

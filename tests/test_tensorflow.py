@@ -74,13 +74,13 @@ def test_errors():
         S(None)
     with pytest.raises(TypeError, match="real floating point"):
         S(np.zeros((16, 16), dtype=np.int32))
-    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+    with pytest.raises(RuntimeError, match="at least"):
         S(np.zeros(16, np.float32))
     with pytest.raises(RuntimeError, match="spatial size"):
         S(np.zeros((15, 16), np.float32))
     with pytest.raises(RuntimeError, match="larger than 2\\^J"):
         ktf.Scattering2D(J=5, shape=(16, 16))
-    with pytest.raises(ImportError, match="cannot be used"):
+    with pytest.raises(ImportError, match="backend"):
         ktf.Scattering2D(J=2, shape=(16, 16), backend="numpy")
     with pytest.raises(RuntimeError, match="length 64"):
         ktf.Scattering1D(J=2, shape=64)(np.zeros(32, np.float32))

@@ -71,6 +71,11 @@ class ScatteringJax(ScatteringBase):
             cache["apply"] = jax.jit(self._apply)
         return self._restore_order(cache["apply"](filters, x))
 
+    @staticmethod
+    def _zero_signal(x: jax.Array) -> jax.Array:
+        """One zero signal ``(1, *x.shape[1:])`` of ``x``'s dtype."""
+        return jnp.zeros((1,) + tuple(x.shape[1:]), x.dtype)
+
     def _restore_order(self, out: Any) -> Any:
         """The output of a compiled call in the transform's order (``jit`` returns
         dicts with sorted keys)."""

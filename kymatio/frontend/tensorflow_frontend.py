@@ -68,6 +68,11 @@ class ScatteringTensorFlow(tf.Module, ScatteringBase):
         raise NotImplementedError
 
     @staticmethod
+    def _zero_signal(x: tf.Tensor) -> tf.Tensor:
+        """One zero signal ``(1, *x.shape[1:])`` of ``x``'s dtype."""
+        return tf.zeros([1] + x.shape[1:].as_list(), x.dtype)
+
+    @staticmethod
     def _as_input(x: Any) -> tf.Tensor:
         try:
             x = tf.convert_to_tensor(x)

@@ -1,5 +1,5 @@
 """Keras layer of the 1D scattering transform."""
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from ...frontend.keras_frontend import ScatteringKeras
 
@@ -38,6 +38,14 @@ class ScatteringKeras1D(ScatteringKeras):
         super().__init__(**kwargs)
         self.J, self.Q, self.T = J, Q, T
         self.max_order, self.oversampling = max_order, oversampling
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> "ScatteringKeras1D":
+        """The layer of ``config``; a list ``Q`` (a tuple after a JSON round trip, as in
+        a saved model) is read as the tuple it was."""
+        if isinstance(config.get("Q"), list):
+            config = dict(config, Q=tuple(config["Q"]))
+        return cls(**config)
 
     def compute_output_shape(self, input_shape: Sequence[Any]) -> Tuple[Any, ...]:
         """``input_shape`` with its last axis replaced by ``(C, N_out)``."""
