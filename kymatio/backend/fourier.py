@@ -7,12 +7,13 @@ A :class:`FourierBackend` bundles one array library's shared primitives (a modul
 import importlib
 import itertools
 from types import ModuleType
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
 __all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIONS",
-           "working_set", "sum_blocks", "block_indices", "periodized_product",
+           "NATIVE_INTERFACE",
+           "working_set", "dtype_checks", "sum_blocks", "block_indices", "periodized_product",
            "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
 
@@ -29,6 +30,14 @@ ARRAY_FUNCTIONS = ("real", "imag", "conj", "sqrt", "take", "swapaxes", "reduce_s
                    "view_as_complex", "square_fresh")
 
 
+#: What every module ``kymatio.backend.native_<library>`` exports (its ``__all__``).
+NATIVE_INTERFACE = ("name", "is_complex", "is_real", "complex_check", "real_check",
+                    "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split",
+                    "reshape", "fft", "periodize", "periodized_product", "check_product",
+                    "Pad", "prepare_filter", "stack_real_imag", "pack_pairs", "make_complex",
+                    "cache_sized_pieces") + ARRAY_FUNCTIONS
+
+
 def native_library(name: str) -> ModuleType:
     """The module of fast primitives for the array library ``name`` (``'numpy'``,
     ``'torch'``, ...): :mod:`kymatio.backend.native_<name>`.
@@ -37,6 +46,24 @@ def native_library(name: str) -> ModuleType:
     paths (``kymatio.backend.torch_backend``, ...) keep upstream's layout instead.
     """
     return importlib.import_module(f"kymatio.backend.native_{name}")
+
+
+def dtype_checks(is_complex: Callable[[Any], bool], is_real: Callable[[Any], bool]
+                 ) -> Tuple[Callable[[Any], None], Callable[[Any], None]]:
+    """A library's ``complex_check`` and ``real_check`` from its ``is_complex`` and
+    ``is_real``: each raises TypeError, naming the dtype, unless the array is of the
+    kind."""
+    def complex_check(x: Any) -> None:
+        """Raise TypeError unless ``x`` is complex."""
+        if not is_complex(x):
+            raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
+
+    def real_check(x: Any) -> None:
+        """Raise TypeError unless ``x`` is real floating point."""
+        if not is_real(x):
+            raise TypeError(f"The input should be real floating point, got dtype "
+                            f"{x.dtype}.")
+    return complex_check, real_check
 
 
 def working_set(backend: Any, size: int) -> int:

@@ -6,14 +6,12 @@ import scipy.fft
 
 import sys
 
-from .fourier import ARRAY_FUNCTIONS, ReflectPad, check_filter_product, periodized_product
+from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
+                      periodized_product)
 from .fourier import sum_blocks as periodize
 
 
-__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
-           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
+__all__ = list(NATIVE_INTERFACE)
 
 name = "numpy"
 # The cores split batches into cache-sized pieces (see fourier.working_set).
@@ -30,16 +28,7 @@ def is_real(x: np.ndarray) -> bool:
     return np.issubdtype(np.asarray(x).dtype, np.floating)
 
 
-def complex_check(x: np.ndarray) -> None:
-    """Raise TypeError unless ``x`` is complex."""
-    if not is_complex(x):
-        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
-
-
-def real_check(x: np.ndarray) -> None:
-    """Raise TypeError unless ``x`` is real floating point."""
-    if not is_real(x):
-        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+complex_check, real_check = dtype_checks(is_complex, is_real)
 
 
 def contiguous_check(x: np.ndarray) -> None:

@@ -11,15 +11,12 @@ from typing import Any, Sequence
 import numpy as np
 import tensorflow as tf
 
-from .fourier import (ARRAY_FUNCTIONS, ReflectPad, check_filter_product, reflect_pad_steps,
-                      split_shape)
+from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
+                      reflect_pad_steps, split_shape)
 from .fourier import periodized_product as periodized_product_blocks
 from .fourier import sum_blocks as periodize
 
-__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
-           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter",
-           "stack_real_imag", "pack_pairs", "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
+__all__ = list(NATIVE_INTERFACE)
 
 name = "tensorflow"
 # The cores split batches into cache-sized pieces (see fourier.working_set).
@@ -39,16 +36,7 @@ def is_real(x: Any) -> bool:
     return tf.as_dtype(x.dtype).is_floating
 
 
-def complex_check(x: Any) -> None:
-    """Raise TypeError unless ``x`` is complex."""
-    if not is_complex(x):
-        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
-
-
-def real_check(x: Any) -> None:
-    """Raise TypeError unless ``x`` is real floating point."""
-    if not is_real(x):
-        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+complex_check, real_check = dtype_checks(is_complex, is_real)
 
 
 def contiguous_check(x: Any) -> None:

@@ -9,14 +9,11 @@ from typing import Any, Sequence
 
 import torch
 
-from .fourier import (ARRAY_FUNCTIONS, ReflectPad, block_indices, check_filter_product, reflect_pad_steps,
-                      split_blocks, split_shape, sum_blocks)
+from .fourier import (NATIVE_INTERFACE, ReflectPad, block_indices, check_filter_product,
+                      dtype_checks, reflect_pad_steps, split_blocks, split_shape, sum_blocks)
 from .fourier import periodized_product as periodized_product_blocks
 
-__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
-           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex", "cache_sized_pieces", *ARRAY_FUNCTIONS]
+__all__ = list(NATIVE_INTERFACE)
 
 name = "torch"
 # The cores split batches into cache-sized pieces (see fourier.working_set).
@@ -35,16 +32,7 @@ def is_real(x: torch.Tensor) -> bool:
     return x.is_floating_point()
 
 
-def complex_check(x: torch.Tensor) -> None:
-    """Raise TypeError unless ``x`` is a complex tensor."""
-    if not is_complex(x):
-        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
-
-
-def real_check(x: torch.Tensor) -> None:
-    """Raise TypeError unless ``x`` is a real floating-point tensor."""
-    if not is_real(x):
-        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+complex_check, real_check = dtype_checks(is_complex, is_real)
 
 
 def contiguous_check(x: torch.Tensor) -> None:
@@ -368,7 +356,7 @@ def irfft_last(x: torch.Tensor, n: int) -> torch.Tensor:
 
 def to_numpy(x: torch.Tensor) -> "np.ndarray":
     """``x`` as a NumPy array (detached, on the CPU; for planning on values)."""
-    return x.detach().cpu().numpy()
+    return x.detach().resolve_conj().cpu().numpy()
 
 
 def requires_grad(x: Any) -> bool:

@@ -12,7 +12,16 @@ import tensorflow as tf
 
 from .base_frontend import ScatteringBase, map_arrays
 
-__all__ = ["ScatteringTensorFlow"]
+__all__ = ["ScatteringTensorFlow", "with_name_parameter"]
+
+
+def with_name_parameter(doc: str, default: str) -> str:
+    """``doc``, a transform's NumPy-style docstring, with the ``name`` parameter of the
+    TensorFlow frontends added at the end of its Parameters section."""
+    parameter = (f"    name : str, optional\n        Name of the ``tf.Module`` (default "
+                 f"``'{default}'``).\n")
+    head, notes, tail = doc.rstrip().partition("\n\n    Notes\n")
+    return f"{head}\n{parameter}" + (f"\n    Notes\n{tail}\n" if notes else "")
 
 
 class ScatteringTensorFlow(tf.Module, ScatteringBase):

@@ -3,17 +3,14 @@ from typing import Any, Optional, Sequence, Union
 
 import tensorflow as tf
 
-from ...frontend.tensorflow_frontend import ScatteringTensorFlow
+from ...frontend.tensorflow_frontend import ScatteringTensorFlow, with_name_parameter
 from .base_frontend import ScatteringBase1D
 
 __all__ = ["ScatteringTensorFlow1D"]
 
 
 class ScatteringTensorFlow1D(ScatteringTensorFlow, ScatteringBase1D):
-    __doc__ = ScatteringBase1D.__doc__.rstrip() + """
-    name : str, optional
-        Name of the ``tf.Module`` (default ``'Scattering1D'``).
-"""
+    __doc__ = with_name_parameter(ScatteringBase1D.__doc__, "Scattering1D")
     _signal_ndim = 1
 
     def __init__(self, J: int, shape: Union[int, Sequence[int]],

@@ -3,17 +3,14 @@ from typing import Any, Sequence
 
 import tensorflow as tf
 
-from ...frontend.tensorflow_frontend import ScatteringTensorFlow
+from ...frontend.tensorflow_frontend import ScatteringTensorFlow, with_name_parameter
 from .base_frontend import ScatteringBase2D
 
 __all__ = ["ScatteringTensorFlow2D"]
 
 
 class ScatteringTensorFlow2D(ScatteringTensorFlow, ScatteringBase2D):
-    __doc__ = ScatteringBase2D.__doc__.rstrip() + """
-    name : str, optional
-        Name of the ``tf.Module`` (default ``'Scattering2D'``).
-"""
+    __doc__ = with_name_parameter(ScatteringBase2D.__doc__, "Scattering2D")
     _signal_ndim = 2
 
     def __init__(self, J: int, shape: Sequence[int], L: int = 8, max_order: int = 2,

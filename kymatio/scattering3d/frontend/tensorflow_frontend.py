@@ -4,18 +4,14 @@ from typing import Any, Dict, Optional, Sequence
 import numpy as np
 import tensorflow as tf
 
-from ...frontend.tensorflow_frontend import ScatteringTensorFlow
+from ...frontend.tensorflow_frontend import ScatteringTensorFlow, with_name_parameter
 from .base_frontend import _DEFAULT_POWERS, ScatteringBase3D
 
 __all__ = ["HarmonicScatteringTensorFlow3D"]
 
 
 class HarmonicScatteringTensorFlow3D(ScatteringTensorFlow, ScatteringBase3D):
-    __doc__ = ScatteringBase3D.__doc__.rstrip() + """
-
-    The constructor also takes ``name``, the name of the ``tf.Module`` (default
-    ``'HarmonicScattering3D'``).
-"""
+    __doc__ = with_name_parameter(ScatteringBase3D.__doc__, "HarmonicScattering3D")
     _signal_ndim = 3
 
     def __init__(self, J: int, shape: Sequence[int], L: int = 3, sigma_0: float = 1,
