@@ -87,7 +87,7 @@ def optional_module(module_name: str) -> Optional[ModuleType]:
 def sum_blocks(x: Any, k: int, ndim: int) -> Any:
     """Sum of the ``k`` blocks of size ``n // k`` along each of the last ``ndim`` axes.
 
-    Works on NumPy arrays and torch tensors alike (only slicing and ``+``); adding
+    Works on the arrays of every native library (only slicing and ``+``); adding
     block slices is several times faster than a strided sum over a reshaped view.
     """
     for axis in range(-ndim, 0):
@@ -215,8 +215,8 @@ class FourierBackend:
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.native_numpy` or
-        :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>` (NumPy, torch, JAX,
+        TensorFlow).
     ndim : int
         Number of trailing (signal) axes the FFTs act on.
     """

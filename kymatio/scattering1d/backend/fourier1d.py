@@ -24,8 +24,8 @@ class FourierBackend1D(FourierBackend):
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.native_numpy` or
-        :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>` (NumPy, torch, JAX,
+        TensorFlow).
     """
 
     def __init__(self, base: Any) -> None:

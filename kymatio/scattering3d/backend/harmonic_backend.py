@@ -2,7 +2,7 @@
 
 :class:`HarmonicBackend` is a :class:`kymatio.backend.fourier.FourierBackend` over three
 axes plus the primitives the 3D transform adds: ``cdgmm3d``, ``modulus_rotation`` and
-``compute_integrals``. They use only operations NumPy arrays and torch tensors share.
+``compute_integrals``, written with the primitives every native module provides.
 """
 import importlib
 from types import ModuleType
@@ -21,7 +21,7 @@ class HarmonicBackend(FourierBackend):
     Parameters
     ----------
     base : module
-        :mod:`kymatio.backend.native_numpy` or :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>`.
     """
 
     def __init__(self, base: ModuleType) -> None:
