@@ -68,8 +68,9 @@ def dtype_checks(is_complex: Callable[[Any], bool], is_real: Callable[[Any], boo
 
 def working_set(backend: Any, size: int) -> int:
     """The bytes one product of a core may hold: ``size`` (a cache-sized piece of the
-    batch), or unbounded for a library whose ``cache_sized_pieces`` is False (JAX: XLA
-    compiles the whole graph, where every piece adds to the program and gains nothing)."""
+    batch), or unbounded for a library whose ``cache_sized_pieces`` is False (JAX,
+    TensorFlow: every op has its cost of dispatch or adds to a compiled graph, and
+    measured, whole batches are faster)."""
     return size if backend.cache_sized_pieces else 2 ** 62
 
 
