@@ -6,14 +6,15 @@ as JAX requires; nothing here inspects values except :func:`to_numpy` (planning 
 concrete filters).
 """
 import sys
-from typing import Any, Sequence
+from functools import partial
+from typing import Any, Sequence, Tuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
-                      periodized_product)
+from .fourier import NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks
+from .fourier import periodized_product as periodized_product_blocks
 from .fourier import sum_blocks as periodize
 
 __all__ = list(NATIVE_INTERFACE)
@@ -55,6 +56,38 @@ def cdgmm(A: jax.Array, B: jax.Array) -> jax.Array:
     (..., *S) pointwise, broadcasting the leading axes."""
     check_product(A, B)
     return A * B
+
+
+@partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def periodized_product(A: jax.Array, B: jax.Array, k: int, ndim: int) -> jax.Array:
+    """``sum_blocks(A * B, k, ndim)``, computed block by block; its adjoint multiplies the
+    tiled gradient by each operand in one product (autodiff of the block slices would
+    pad every block's gradient to full size and add them)."""
+    return periodized_product_blocks(A, B, k, ndim)
+
+
+def _periodized_product_forward(A: jax.Array, B: jax.Array, k: int, ndim: int) -> tuple:
+    return periodized_product_blocks(A, B, k, ndim), (A, B)
+
+
+def _periodized_product_adjoint(k: int, ndim: int, operands: Tuple[jax.Array, jax.Array],
+                                g: jax.Array) -> Tuple[jax.Array, jax.Array]:
+    A, B = operands
+    tiled = jnp.tile(g, (1,) * (g.ndim - ndim) + (k,) * ndim)
+    # JAX's transpose of a product: the cotangent times the other factor (no conjugate)
+    return _sum_to_shape(tiled * B, A), _sum_to_shape(tiled * A, B)
+
+
+def _sum_to_shape(x: jax.Array, like: jax.Array) -> jax.Array:
+    """``x`` summed over the axes along which ``like`` was broadcast, in ``like``'s dtype."""
+    leading = x.ndim - like.ndim
+    axes = tuple(range(leading)) + tuple(
+        leading + i for i, n in enumerate(like.shape) if n == 1 and x.shape[leading + i] != 1)
+    x = jnp.sum(x, axis=axes, keepdims=True).reshape(like.shape)
+    return x if jnp.iscomplexobj(like) else x.real.astype(like.dtype)
+
+
+periodized_product.defvjp(_periodized_product_forward, _periodized_product_adjoint)
 
 
 def concatenate(arrays: Sequence[jax.Array], axis: int = -3) -> jax.Array:
