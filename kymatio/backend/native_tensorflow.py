@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
-                      reflect_pad_steps, split_shape)
+                      split_shape)
 from .fourier import periodized_product as periodized_product_blocks
 from .fourier import sum_blocks as periodize
 
@@ -145,13 +145,12 @@ class Pad(ReflectPad):
     def __call__(self, x: tf.Tensor) -> tf.Tensor:
         if self.pre_pad:
             return x
-        # tf.pad refuses reflections as large as the axis: done in steps.
-        steps = [reflect_pad_steps(size, *width)
-                 for size, width in zip(self.input_size, self.widths)]
-        leading = [[0, 0]] * (len(x.shape) - len(self.input_size))
-        for step in range(max([0] + [len(s) for s in steps])):
-            widths = [list(s[step]) if step < len(s) else [0, 0] for s in steps]
-            x = tf.pad(x, leading + widths, mode="REFLECT")
+        # A gather of the reflected indices along each signal axis: unlike tf.pad's
+        # MirrorPad it takes reflections larger than the axis and empty batches.
+        ndim = len(self.input_size)
+        for axis, (size, (before, after)) in enumerate(zip(self.input_size, self.widths)):
+            index = np.pad(np.arange(size), (before, after), mode="reflect")
+            x = tf.gather(x, index, axis=axis - ndim)
         return x
 
 
