@@ -14,8 +14,8 @@ with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
 setup(
     name="kymatio",
     version=version["__version__"],
-    description="Wavelet scattering transforms in NumPy and PyTorch, drop-in compatible "
-                "with Kymatio 0.3.0, with learnable frontends.",
+    description="Wavelet scattering transforms in NumPy, PyTorch, JAX and TensorFlow, "
+                "drop-in compatible with Kymatio 0.3.0, with learnable frontends.",
     long_description=long_description,
     long_description_content_type="text/markdown",
     license="BSD-3-Clause",
@@ -26,6 +26,9 @@ setup(
         "torch": ["torch>=2.1"],
         "sklearn": ["scikit-learn"],
         "attention": ["torch>=2.1", "PyWavelets"],
+        "jax": ["jax>=0.4.30"],
+        "tensorflow": ["tensorflow>=2.16"],
+        "keras": ["keras>=3"],
         "dev": ["pytest", "hypothesis", "sphinx", "matplotlib", "scikit-learn", "tqdm",
                 "PyWavelets"],
     },

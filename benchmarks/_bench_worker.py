@@ -6,8 +6,8 @@ mode, a temporary working directory, nothing of the repository on ``sys.path``).
 one JSON *spec* from ``--spec``, performs the measurement named by ``spec["mode"]`` and
 writes one JSON object to ``--result``.
 
-The script is self-contained (standard library, NumPy and, for torch cases, PyTorch) so
-that it runs unchanged in both environments. Modes:
+The script is self-contained (standard library, NumPy and the case's framework: PyTorch,
+JAX or TensorFlow) so that it runs unchanged in both environments. Modes:
 
 ``probe``
     Which ``kymatio`` was imported (version, file) and which transform classes each
@@ -38,7 +38,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 TRANSFORMS = ("Scattering1D", "Scattering2D", "HarmonicScattering3D")
-FRONTENDS = ("torch", "numpy")
+FRONTENDS = ("torch", "numpy", "jax", "tensorflow")
 MIB = 2.0 ** 20
 
 
@@ -48,6 +48,13 @@ def set_threads(threads: int, frontend: str) -> None:
     if frontend == "torch":
         import torch
         torch.set_num_threads(threads)
+    elif frontend == "jax":  # read when jax is first imported
+        os.environ["XLA_FLAGS"] = (f"--xla_cpu_multi_thread_eigen={threads > 1} "
+                                   f"intra_op_parallelism_threads={threads}")
+    elif frontend == "tensorflow":
+        import tensorflow as tf
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
 def load_transform(frontend: str, cls: str) -> Callable[..., Any]:
@@ -64,6 +71,12 @@ def as_frontend(x: np.ndarray, frontend: str, requires_grad: bool = False) -> An
     """``x`` as the frontend's array type."""
     if frontend == "numpy":
         return x
+    if frontend == "jax":
+        import jax.numpy as jnp
+        return jnp.asarray(x)
+    if frontend == "tensorflow":
+        import tensorflow as tf
+        return tf.constant(x)
     import torch
     return torch.from_numpy(x.copy()).requires_grad_(requires_grad)
 
@@ -82,10 +95,29 @@ def to_numpy(out: Any) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- calls
-def make_call(S: Any, frontend: str, backward: bool) -> Callable[[Any], Any]:
-    """A function running one forward (torch: under ``no_grad``) or forward+backward."""
+def make_call(S: Any, frontend: str, backward: bool,
+              compiled: bool = False) -> Callable[[Any], Any]:
+    """A function running one forward (torch: under ``no_grad``) or forward+backward
+    (JAX, TensorFlow: the gradient of the output's sum, wrapped in ``jax.jit`` /
+    ``tf.function`` if ``compiled``)."""
     if frontend == "numpy":
         return S
+    if frontend == "jax":
+        import jax
+        import jax.numpy as jnp
+        call = jax.grad(lambda v: jnp.sum(S(v))) if backward else S
+        call = jax.jit(call) if compiled else call
+        return lambda x: jax.block_until_ready(call(x))
+    if frontend == "tensorflow":
+        import tensorflow as tf
+
+        def gradient(x: Any) -> Any:
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                loss = tf.reduce_sum(S(x))
+            return tape.gradient(loss, x)
+        call = gradient if backward else S
+        return tf.function(call) if compiled else call
     import torch
 
     def forward(x: Any) -> Any:
@@ -224,15 +256,17 @@ def measure_time(spec: Dict[str, Any]) -> Dict[str, Any]:
     S = construct()
     x_np = seeded_input(spec["input_shape"], spec["seed"])
     x = as_frontend(x_np, frontend)
-    forward = make_call(S, frontend, backward=False)
+    forward = make_call(S, frontend, backward=False, compiled=spec.get("compiled", False))
     result["forward_s"] = median_time(lambda: forward(x), repeat, warmup)
     if spec.get("output_path"):
         np.save(spec["output_path"], to_numpy(forward(x)))
-    if frontend == "torch":
+    if frontend != "numpy":
         x_grad = as_frontend(x_np, frontend, requires_grad=True)
-        forward_backward = make_call(S, frontend, backward=True)
+        forward_backward = make_call(S, frontend, backward=True,
+                                     compiled=spec.get("compiled", False))
         result["forward_backward_s"] = median_time(lambda: forward_backward(x_grad),
                                                    repeat, warmup)
+    if frontend == "torch":
         result["alloc_peak_fwd_mib"] = torch_alloc_peak(lambda: forward(x))
         result["alloc_peak_fwdbwd_mib"] = torch_alloc_peak(lambda: forward_backward(x_grad))
     return result

@@ -96,13 +96,16 @@ class Case:
     name : str
         Short identifier, used by ``--cases``.
     frontend : str
-        ``'torch'`` or ``'numpy'``.
+        ``'torch'``, ``'numpy'``, ``'jax'`` or ``'tensorflow'``.
     cls : str
         Class name in ``kymatio.<frontend>``.
     kwargs : dict
         Constructor arguments (same for ours and upstream).
     input_shape : tuple of int
         Batch dimensions followed by the signal dimensions.
+    compiled : bool
+        JAX and TensorFlow: time the calls wrapped in ``jax.jit`` / ``tf.function``
+        (else as called eagerly).
     """
 
     name: str
@@ -110,6 +113,7 @@ class Case:
     cls: str
     kwargs: Dict[str, Any]
     input_shape: Tuple[int, ...]
+    compiled: bool = False
 
     @property
     def signal_ndim(self) -> int:
@@ -132,7 +136,16 @@ CASES: List[Case] = [
          {"J": 6, "shape": 8192, "Q": 8}, (4, 8192)),
     Case("torch-3d", "torch", "HarmonicScattering3D",
          {"J": 2, "shape": (32, 32, 32), "L": 2}, (4, 32, 32, 32)),
-]
+] + [Case(f"{frontend}-{name}", frontend, cls, kwargs, shape, compiled)
+     for frontend in ("jax", "tensorflow")
+     for name, cls, kwargs, shape, compiled in [
+         ("2d", "Scattering2D", {"J": 2, "shape": (32, 32), "L": 8}, (16, 3, 32, 32), False),
+         ("2d-compiled", "Scattering2D", {"J": 2, "shape": (32, 32), "L": 8},
+          (16, 3, 32, 32), True),
+         ("1d", "Scattering1D", {"J": 6, "shape": 8192, "Q": 8}, (4, 8192), False),
+         ("3d", "HarmonicScattering3D", {"J": 2, "shape": (32, 32, 32), "L": 2},
+          (4, 32, 32, 32), False)]]
+EAGER_FRONTENDS = ("numpy", "torch")  # with FFT floors and memory measurements
 
 
 # --------------------------------------------------------------------------- FFT floor
@@ -225,6 +238,9 @@ def targets_for(case: Case) -> Dict[str, Target]:
     """The DESIGN bars that apply to ``case``, keyed by metric."""
     if case.frontend == "numpy":
         return {"forward": Target("forward", 2.0, True)}
+    if case.frontend not in EAGER_FRONTENDS:  # at least as fast as upstream's frontend
+        return {"forward": Target("forward", 1.0, True),
+                "forward_backward": Target("forward_backward", 1.0, True)}
     return {"construct": Target("construct", 5.0, True),
             "forward": Target("forward", 3.0, True),
             "forward_backward": Target("forward_backward", 3.0, True),
@@ -343,7 +359,7 @@ def base_spec(case: Case, settings: Settings, mode: str) -> Dict[str, Any]:
             "kwargs": case.kwargs, "input_shape": list(case.input_shape),
             "signal_ndim": case.signal_ndim, "seed": 0, "repeat": settings.repeat,
             "warmup": settings.warmup, "construct_repeat": settings.construct_repeat,
-            "threads": settings.threads}
+            "threads": settings.threads, "compiled": case.compiled}
 
 
 def measure_implementation(impl: Implementation, case: Case, settings: Settings,
@@ -351,7 +367,8 @@ def measure_implementation(impl: Implementation, case: Case, settings: Settings,
     """Timing and memory measurements of ``case`` with ``impl``, one process each."""
     spec = dict(base_spec(case, settings, "time"), output_path=output_path)
     result = {"time": run_worker(impl, spec, settings.timeout)}
-    modes = ["mem_fwd"] + (["mem_fwdbwd"] if case.frontend == "torch" else [])
+    modes = (["mem_fwd"] if case.frontend in EAGER_FRONTENDS else []) + (
+        ["mem_fwdbwd"] if case.frontend == "torch" else [])
     for mode in modes:
         result[mode] = run_worker(impl, base_spec(case, settings, mode), settings.timeout)
     return result
@@ -399,7 +416,8 @@ def run_case(case: Case, impls: Sequence[Implementation],
                                                         outputs[impl.label])
         if len(impls) == 2:
             record["agreement"] = compare_outputs(outputs["ours"], outputs["upstream"])
-    record["floor"] = measure_floor(impls[0], case, settings)
+    if case.frontend in EAGER_FRONTENDS:
+        record["floor"] = measure_floor(impls[0], case, settings)
     return record
 
 

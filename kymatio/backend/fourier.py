@@ -7,13 +7,35 @@ A :class:`FourierBackend` bundles one array library's shared primitives (a modul
 import importlib
 import itertools
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["FourierBackend", "native_library", "sum_blocks", "block_indices", "periodized_product",
+__all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIONS",
+           "NATIVE_INTERFACE",
+           "working_set", "dtype_checks", "sum_blocks", "block_indices", "periodized_product",
            "split_shape", "split_blocks",
            "check_filter_product", "ReflectPad", "reflect_pad_steps"]
+
+
+# Array functions every native module provides besides the scattering primitives, so that
+# the cores and backends never call methods of one library's arrays: ``real``, ``imag``,
+# ``conj``, ``sqrt``, ``take(x, indices, axis)``, ``swapaxes(x, a, b)``,
+# ``reduce_sum(x, axis)``, ``flip(x, axis)``, ``rfft_last(x)`` and ``irfft_last(x, n)``
+# (real FFTs along the last axis), ``to_numpy``, ``requires_grad`` (a gradient is
+# recorded, or the values are abstract), ``view_as_real`` (complex -> (..., 2)),
+# ``view_as_complex`` and ``square_fresh`` (square, in place where the library allows).
+ARRAY_FUNCTIONS = ("real", "imag", "conj", "sqrt", "take", "swapaxes", "reduce_sum", "flip",
+                   "rfft_last", "irfft_last", "to_numpy", "requires_grad", "view_as_real",
+                   "view_as_complex", "square_fresh")
+
+
+#: What every module ``kymatio.backend.native_<library>`` exports (its ``__all__``).
+NATIVE_INTERFACE = ("name", "is_complex", "is_real", "complex_check", "real_check",
+                    "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split",
+                    "reshape", "fft", "periodize", "periodized_product", "check_product",
+                    "Pad", "prepare_filter", "stack_real_imag", "pack_pairs", "make_complex",
+                    "cache_sized_pieces") + ARRAY_FUNCTIONS
 
 
 def native_library(name: str) -> ModuleType:
@@ -26,10 +48,47 @@ def native_library(name: str) -> ModuleType:
     return importlib.import_module(f"kymatio.backend.native_{name}")
 
 
+def dtype_checks(is_complex: Callable[[Any], bool], is_real: Callable[[Any], bool]
+                 ) -> Tuple[Callable[[Any], None], Callable[[Any], None]]:
+    """A library's ``complex_check`` and ``real_check`` from its ``is_complex`` and
+    ``is_real``: each raises TypeError, naming the dtype, unless the array is of the
+    kind."""
+    def complex_check(x: Any) -> None:
+        """Raise TypeError unless ``x`` is complex."""
+        if not is_complex(x):
+            raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
+
+    def real_check(x: Any) -> None:
+        """Raise TypeError unless ``x`` is real floating point."""
+        if not is_real(x):
+            raise TypeError(f"The input should be real floating point, got dtype "
+                            f"{x.dtype}.")
+    return complex_check, real_check
+
+
+def working_set(backend: Any, size: int) -> int:
+    """The bytes one product of a core may hold: ``size`` (a cache-sized piece of the
+    batch), or unbounded for a library whose ``cache_sized_pieces`` is False (JAX,
+    TensorFlow: every op has its cost of dispatch or adds to a compiled graph, and
+    measured, whole batches are faster)."""
+    return size if backend.cache_sized_pieces else 2 ** 62
+
+
+def optional_module(module_name: str) -> Optional[ModuleType]:
+    """The module ``module_name``, or None if there is no such module (a library's
+    optional extension, e.g. hand-written adjoints)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None
+
+
 def sum_blocks(x: Any, k: int, ndim: int) -> Any:
     """Sum of the ``k`` blocks of size ``n // k`` along each of the last ``ndim`` axes.
 
-    Works on NumPy arrays and torch tensors alike (only slicing and ``+``); adding
+    Works on the arrays of every native library (only slicing and ``+``); adding
     block slices is several times faster than a strided sum over a reshaped view.
     """
     for axis in range(-ndim, 0):
@@ -157,8 +216,8 @@ class FourierBackend:
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.native_numpy` or
-        :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>` (NumPy, torch, JAX,
+        TensorFlow).
     ndim : int
         Number of trailing (signal) axes the FFTs act on.
     """
@@ -190,7 +249,7 @@ class FourierBackend:
     def irfft(self, x: Any) -> Any:
         """Real part of the inverse FFT over the signal axes."""
         self._base.complex_check(x)
-        return self._base.fft(x, self.ndim, inverse=True).real
+        return self._base.real(self._base.fft(x, self.ndim, inverse=True))
 
     def subsample_fourier(self, x: Any, k: int) -> Any:
         """Spectrum of the signal subsampled by ``k`` along every signal axis.

@@ -6,16 +6,16 @@ import scipy.fft
 
 import sys
 
-from .fourier import ReflectPad, check_filter_product, periodized_product
+from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
+                      periodized_product)
 from .fourier import sum_blocks as periodize
 
 
-__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
-           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex"]
+__all__ = list(NATIVE_INTERFACE)
 
 name = "numpy"
+# The cores split batches into cache-sized pieces (see fourier.working_set).
+cache_sized_pieces = True
 
 
 def is_complex(x: np.ndarray) -> bool:
@@ -28,16 +28,7 @@ def is_real(x: np.ndarray) -> bool:
     return np.issubdtype(np.asarray(x).dtype, np.floating)
 
 
-def complex_check(x: np.ndarray) -> None:
-    """Raise TypeError unless ``x`` is complex."""
-    if not is_complex(x):
-        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
-
-
-def real_check(x: np.ndarray) -> None:
-    """Raise TypeError unless ``x`` is real floating point."""
-    if not is_real(x):
-        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+complex_check, real_check = dtype_checks(is_complex, is_real)
 
 
 def contiguous_check(x: np.ndarray) -> None:
@@ -136,3 +127,63 @@ class Pad(ReflectPad):
             return x
         return np.pad(x, [(0, 0)] * (x.ndim - len(self.input_size)) + self.widths,
                       mode="reflect")
+
+
+# -- array functions every native module provides (see fourier.ARRAY_FUNCTIONS) --------
+real, imag, conj, sqrt = np.real, np.imag, np.conj, np.sqrt
+
+
+def take(x: np.ndarray, indices: Sequence[int], axis: int) -> np.ndarray:
+    """The entries ``indices`` of ``x`` along ``axis``."""
+    return np.take(x, indices, axis=axis)
+
+
+def swapaxes(x: np.ndarray, axis1: int, axis2: int) -> np.ndarray:
+    """``x`` with two axes exchanged (a view)."""
+    return np.swapaxes(x, axis1, axis2)
+
+
+def reduce_sum(x: np.ndarray, axis: int) -> np.ndarray:
+    """Sum of ``x`` along ``axis``."""
+    return x.sum(axis)
+
+
+def flip(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x`` reversed along ``axis`` (a view)."""
+    return np.flip(x, axis)
+
+
+def rfft_last(x: np.ndarray) -> np.ndarray:
+    """The bins ``0 .. n // 2`` of the FFT of real signals along the last axis."""
+    return scipy.fft.rfft(x)
+
+
+def irfft_last(x: np.ndarray, n: int) -> np.ndarray:
+    """Real signals of length ``n`` whose half spectrum along the last axis is ``x``."""
+    return scipy.fft.irfft(x, n=n)
+
+
+def to_numpy(x: np.ndarray) -> np.ndarray:
+    """``x`` as a NumPy array (for planning on values)."""
+    return np.asarray(x)
+
+
+def requires_grad(x: np.ndarray) -> bool:
+    """Whether a gradient is recorded through ``x``: never for NumPy arrays."""
+    return False
+
+
+def view_as_real(x: np.ndarray) -> np.ndarray:
+    """The real array (..., 2) of the real and imaginary parts of ``x``."""
+    return np.ascontiguousarray(x).view(x.real.dtype).reshape(x.shape + (2,))
+
+
+def view_as_complex(x: np.ndarray) -> np.ndarray:
+    """The complex array ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)."""
+    complex_dtype = np.result_type(x.dtype, np.complex64)
+    return np.ascontiguousarray(x).view(complex_dtype)[..., 0]
+
+
+def square_fresh(x: np.ndarray) -> np.ndarray:
+    """``x ** 2``, overwriting ``x`` (which only the caller holds)."""
+    return np.square(x, out=x)

@@ -9,16 +9,15 @@ from typing import Any, Sequence
 
 import torch
 
-from .fourier import (ReflectPad, block_indices, check_filter_product, reflect_pad_steps,
-                      split_blocks, split_shape, sum_blocks)
+from .fourier import (NATIVE_INTERFACE, ReflectPad, block_indices, check_filter_product,
+                      dtype_checks, reflect_pad_steps, split_blocks, split_shape, sum_blocks)
 from .fourier import periodized_product as periodized_product_blocks
 
-__all__ = ["name", "is_complex", "is_real", "complex_check", "real_check",
-           "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split", "reshape",
-           "fft", "periodize", "periodized_product", "check_product", "Pad", "prepare_filter", "stack_real_imag", "pack_pairs",
-           "make_complex"]
+__all__ = list(NATIVE_INTERFACE)
 
 name = "torch"
+# The cores split batches into cache-sized pieces (see fourier.working_set).
+cache_sized_pieces = True
 
 _NORMAL_EXPONENT_LIMIT = 87.0  # exp(-87) ~ 1.6e-38 > float32's smallest normal
 
@@ -33,16 +32,7 @@ def is_real(x: torch.Tensor) -> bool:
     return x.is_floating_point()
 
 
-def complex_check(x: torch.Tensor) -> None:
-    """Raise TypeError unless ``x`` is a complex tensor."""
-    if not is_complex(x):
-        raise TypeError(f"The input should be complex, got dtype {x.dtype}.")
-
-
-def real_check(x: torch.Tensor) -> None:
-    """Raise TypeError unless ``x`` is a real floating-point tensor."""
-    if not is_real(x):
-        raise TypeError(f"The input should be real floating point, got dtype {x.dtype}.")
+complex_check, real_check = dtype_checks(is_complex, is_real)
 
 
 def contiguous_check(x: torch.Tensor) -> None:
@@ -327,3 +317,58 @@ class Pad(ReflectPad):
                 widths += axis_steps[step] if step < len(axis_steps) else (0, 0)
             y = torch.nn.functional.pad(y, tuple(widths), mode="reflect")
         return y.reshape(tuple(x.shape[:-ndim]) + tuple(y.shape[-ndim:]))
+
+
+# -- array functions every native module provides (see fourier.ARRAY_FUNCTIONS) --------
+real, imag, conj, sqrt = torch.real, torch.imag, torch.conj, torch.sqrt
+view_as_real = torch.view_as_real
+
+
+def flip(x: torch.Tensor, axis: int) -> torch.Tensor:
+    """``x`` reversed along ``axis``."""
+    return x.flip(axis)
+
+
+def take(x: torch.Tensor, indices: Sequence[int], axis: int) -> torch.Tensor:
+    """The entries ``indices`` of ``x`` along ``axis``."""
+    return x.index_select(axis, torch.as_tensor(indices, device=x.device))
+
+
+def swapaxes(x: torch.Tensor, axis1: int, axis2: int) -> torch.Tensor:
+    """``x`` with two axes exchanged (a view)."""
+    return x.transpose(axis1, axis2)
+
+
+def reduce_sum(x: torch.Tensor, axis: int) -> torch.Tensor:
+    """Sum of ``x`` along ``axis``."""
+    return x.sum(axis)
+
+
+def rfft_last(x: torch.Tensor) -> torch.Tensor:
+    """The bins ``0 .. n // 2`` of the FFT of real signals along the last axis."""
+    return torch.fft.rfft(x)
+
+
+def irfft_last(x: torch.Tensor, n: int) -> torch.Tensor:
+    """Real signals of length ``n`` whose half spectrum along the last axis is ``x``."""
+    return torch.fft.irfft(x, n=n)
+
+
+def to_numpy(x: torch.Tensor) -> "np.ndarray":
+    """``x`` as a NumPy array (detached, on the CPU; for planning on values)."""
+    return x.detach().resolve_conj().cpu().numpy()
+
+
+def requires_grad(x: Any) -> bool:
+    """Whether autograd tracks ``x``."""
+    return bool(getattr(x, "requires_grad", False))
+
+
+def view_as_complex(x: torch.Tensor) -> torch.Tensor:
+    """The complex tensor ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)."""
+    return torch.view_as_complex(x.contiguous())
+
+
+def square_fresh(x: torch.Tensor) -> torch.Tensor:
+    """``x ** 2``, in place unless autograd tracks ``x`` (which only the caller holds)."""
+    return x.square() if x.requires_grad else x.square_()

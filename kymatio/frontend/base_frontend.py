@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["ScatteringBase", "as_int", "as_shape"]
+__all__ = ["ScatteringBase", "as_int", "as_shape", "map_arrays"]
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 _INTEGER = "an integer (int, NumPy integer or 0-d integer array)"
@@ -153,9 +153,35 @@ class ScatteringBase:
         axis; for ``B = 0`` the core runs on one zero signal instead (FFT libraries
         reject empty inputs) and the results keep none of its rows, still connected to
         ``x`` for autograd."""
-        if x.shape[0] > 0:
+        if x.shape[0] is None or x.shape[0] > 0:  # None: a graph's batch of unknown size
             return run(x)
-        return _first_rows(run(self.backend.join([x, self._zero_signal(x)], axis=0)), 0)
+        results = run(self.backend.join([x, self._zero_signal(x)], axis=0))
+        return map_arrays(lambda r: r[:0] if hasattr(r, "shape") else r, results)
+
+    # -- filter state as a dict of arrays (the JAX and TensorFlow frontends) ---------
+    def _initial_state(self) -> Dict[str, Any]:
+        """The filter state (NumPy arrays, nested in a dict and lists) from which
+        :meth:`_prepare_state` derives what the core consumes."""
+        raise NotImplementedError
+
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> Any:
+        """What the core consumes, derived from ``state`` (already in the input's
+        precision) with ``backend``'s primitives (differentiable in the state)."""
+        raise NotImplementedError
+
+    def _prepare_with_numpy(self, state: Dict[str, Any], dtype: Any,
+                            convert: Callable[[np.ndarray], Any]) -> Any:
+        """:meth:`_prepare_state` of ``state`` (arrays of any library holding concrete
+        values) computed with NumPy in the precision of ``dtype``, each array of the
+        result passed through ``convert`` (to the frontend's array type)."""
+        dtype = np.dtype(dtype)
+
+        def cast(f: Any) -> np.ndarray:
+            f = np.asarray(f)
+            return f.astype(np.result_type(dtype, np.complex64) if np.iscomplexobj(f)
+                            else dtype)
+        prepared = self._prepare_state(self._native_backend("numpy"), map_arrays(cast, state))
+        return map_arrays(lambda a: convert(a) if isinstance(a, np.ndarray) else a, prepared)
 
     @staticmethod
     def _as_list(blocks: Sequence[Any], meta: Dict[str, list], batch_shape: tuple,
@@ -168,8 +194,15 @@ class ScatteringBase:
                 for i, c in enumerate(coefficients)]
 
 
-def _first_rows(results: Any, n: int) -> Any:
-    """The first ``n`` rows of every array in ``results`` (nested lists and tuples)."""
-    if isinstance(results, (list, tuple)):
-        return type(results)(_first_rows(r, n) for r in results)
-    return results[:n] if hasattr(results, "shape") else results
+def map_arrays(fn: Callable[[Any], Any], tree: Any) -> Any:
+    """``tree`` (dicts, lists, tuples and named tuples of arrays and other leaves) with
+    ``fn`` applied to every leaf."""
+    if isinstance(tree, dict):
+        return {key: map_arrays(fn, value) for key, value in tree.items()}
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return type(tree)(*(map_arrays(fn, value) for value in tree))
+    if isinstance(tree, tuple):
+        return tuple(map_arrays(fn, value) for value in tree)
+    if isinstance(tree, list):  # also the list wrappers of tf.Module attributes
+        return [map_arrays(fn, value) for value in tree]
+    return fn(tree)

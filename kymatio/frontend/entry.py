@@ -13,9 +13,8 @@ from typing import Any
 __all__ = ["ScatteringEntry", "publish"]
 
 #: Frontend names and the part they add to class names (``ScatteringTorch2D``).
-FRONTENDS = {"numpy": "NumPy", "torch": "Torch", "sklearn": "Transformer"}
-#: Frontends of Kymatio 0.3.0 that this package does not provide.
-MISSING_FRONTENDS = ("tensorflow", "jax", "keras")
+FRONTENDS = {"numpy": "NumPy", "torch": "Torch", "sklearn": "Transformer", "jax": "Jax",
+             "tensorflow": "TensorFlow", "keras": "Keras"}
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +36,17 @@ class ScatteringEntry:
         choice = frontend.lower() if isinstance(frontend, str) else frontend
         if choice not in FRONTENDS:
             available = ", ".join(repr(f) for f in FRONTENDS)
-            if choice in MISSING_FRONTENDS:
-                raise RuntimeError(f"The frontend {frontend!r} of Kymatio 0.3.0 is not valid "
-                                   f"in this package, which has {available}.")
             raise RuntimeError(f"The frontend {frontend!r} is not valid. Must be one of "
                                f"{available}.")
-        module = importlib.import_module(
-            f"kymatio.{cls.class_name}.frontend.{choice}_frontend")
         base, dimension = cls.__name__[:-len("Entry2D")], cls.__name__[-len("2D"):]
+        try:
+            module = importlib.import_module(
+                f"kymatio.{cls.class_name}.frontend.{choice}_frontend")
+        except ModuleNotFoundError as error:
+            if not error.name.startswith("kymatio."):
+                raise  # the framework itself is not installed
+            raise RuntimeError(f"The frontend {frontend!r} has no {base}{dimension} (the "
+                               f"Keras layers are Scattering1D and Scattering2D).") from None
         transform = getattr(module, f"{base}{FRONTENDS[choice]}{dimension}")
         logger.info("The %s frontend %s was imported.", cls.name, choice)
         return transform(*args, **kwargs)

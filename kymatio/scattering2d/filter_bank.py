@@ -170,8 +170,8 @@ def periodization_masks(x: Any, res: int) -> Tuple[Any, Any]:
     Parameters
     ----------
     x : ndarray or Tensor, shape (..., M, N)
-        The filter(s); the masks are float32 NumPy arrays for an array, tensors of
-        ``x``'s dtype and device for a tensor.
+        The filter(s); the masks are tensors of ``x``'s dtype and device for a torch
+        tensor, float32 NumPy arrays otherwise (they multiply arrays of any library).
     res : int
         Resolution level.
 
@@ -180,10 +180,10 @@ def periodization_masks(x: Any, res: int) -> Tuple[Any, Any]:
     rows, cols : 1D arrays or tensors of 0 and 1, of lengths M and N
     """
     M, N = x.shape[-2:]
-    if isinstance(x, np.ndarray):
-        rows, cols = np.ones(M, np.float32), np.ones(N, np.float32)
-    else:
+    if hasattr(x, "new_ones"):  # a torch tensor
         rows, cols = x.new_ones(M), x.new_ones(N)
+    else:
+        rows, cols = np.ones(M, np.float32), np.ones(N, np.float32)
     start_x, start_y = int(M * 2 ** (-res - 1)), int(N * 2 ** (-res - 1))
     rows[start_x:start_x + int(M * (1 - 2 ** (-res)))] = 0
     cols[start_y:start_y + int(N * (1 - 2 ** (-res)))] = 0

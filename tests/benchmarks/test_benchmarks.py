@@ -119,3 +119,18 @@ def test_dwt_peers_quick_run_agrees_with_every_peer(tmp_path, capsys):
         for peer, errors in result["agreement"].items():
             assert errors["coefficients"] < 1e-5 and errors["reconstruction"] < 1e-5, peer
     assert "ours" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("frontend", ["jax", "tensorflow"])
+@pytest.mark.parametrize("compiled", [False, True])
+def test_worker_times_jax_and_tensorflow(frontend, compiled, tmp_path):
+    pytest.importorskip(frontend)
+    case = compare.Case("tiny", frontend, "Scattering2D", {"J": 1, "shape": (8, 8), "L": 2},
+                        (2, 8, 8), compiled)
+    out = str(tmp_path / "out.npy")
+    # measure_time directly: run_spec would pin the threads of an initialised TensorFlow
+    result = worker.measure_time(dict(compare.base_spec(case, SETTINGS, "time"),
+                                      output_path=out))
+    assert result["forward_s"] > 0 and result["forward_backward_s"] > 0
+    assert os.path.exists(out)
+    assert set(compare.targets_for(case)) == {"forward", "forward_backward"}

@@ -1,5 +1,8 @@
-"""Entry classes at Kymatio 0.3.0's paths: kymatio.Scattering1D/2D/HarmonicScattering3D."""
+"""Entry classes at Kymatio 0.3.0's paths: kymatio.Scattering1D/2D/HarmonicScattering3D,
+and the lazy import of the frameworks."""
 import importlib
+import subprocess
+import sys
 
 import pytest
 
@@ -27,7 +30,8 @@ def test_top_level_names_are_the_entry_classes():
 
 @pytest.mark.parametrize("entry, args", ENTRIES)
 @pytest.mark.parametrize("frontend, suffix", [("numpy", "NumPy"), ("torch", "Torch"),
-                                              ("SkLearn", "Transformer")])
+                                              ("SkLearn", "Transformer"), ("jax", "Jax"),
+                                              ("tensorflow", "TensorFlow")])
 def test_entry_returns_the_frontend_class(entry, args, frontend, suffix):
     S = entry(*args, frontend=frontend)
     base, dimension = entry.__name__[:-len("Entry1D")], entry.__name__[-len("1D"):]
@@ -47,10 +51,24 @@ def test_default_frontend_is_numpy_and_arguments_pass_through():
 
 
 @pytest.mark.parametrize("frontend, message", [
-    ("doesnotexist", "is not valid. Must be one of 'numpy', 'torch', 'sklearn'"),
-    ("jax", "'jax' of Kymatio 0.3.0 is not valid in this package"),
+    ("doesnotexist", "is not valid. Must be one of 'numpy', 'torch', 'sklearn', 'jax', "
+                     "'tensorflow', 'keras'"),
     (None, "is not valid"),
 ])
 def test_unknown_frontend(frontend, message):
     with pytest.raises(RuntimeError, match=message):
         kymatio.Scattering2D(2, shape=(16, 16), frontend=frontend)
+
+
+def test_keras_has_no_3d_layer():
+    with pytest.raises(RuntimeError, match="has no HarmonicScattering3D"):
+        kymatio.HarmonicScattering3D(1, (8, 8, 8), frontend="keras")
+
+
+def test_import_kymatio_needs_no_framework():
+    code = ("import sys, kymatio, kymatio.numpy; "
+            "print(sorted(m for m in ('jax', 'tensorflow', 'keras', 'torch') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -157,7 +157,7 @@ def test_entry_point_picks_frontend():
     assert isinstance(kymatio.Scattering2D(2, (16, 16), frontend="torch"), Torch2D)
     assert isinstance(kymatio.Scattering2D(2, (16, 16), frontend="sklearn"), Sklearn2D)
     with pytest.raises(RuntimeError, match="frontend"):
-        kymatio.Scattering2D(2, (16, 16), frontend="tensorflow")
+        kymatio.Scattering2D(2, (16, 16), frontend="mxnet")
 
 
 # ---------------------------------------------------------------- scikit-learn

@@ -82,7 +82,7 @@ def test_entry_point_and_sklearn(volumes):
     assert isinstance(S, NumPy3D)
     assert isinstance(kymatio.HarmonicScattering3D(1, SHAPE, L=1, frontend="torch"), Torch3D)
     with pytest.raises(RuntimeError, match="frontend"):
-        kymatio.HarmonicScattering3D(1, SHAPE, frontend="jax")
+        kymatio.HarmonicScattering3D(1, SHAPE, frontend="mxnet")
     from sklearn.base import clone
     transformer = clone(Sklearn3D(1, SHAPE, L=1))
     features = transformer.fit(x).transform(x.reshape(len(x), -1))

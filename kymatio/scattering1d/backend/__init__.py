@@ -14,5 +14,5 @@ __all__ = ["native_backend"]
 @lru_cache(maxsize=None)
 def native_backend(name: str) -> FourierBackend1D:
     """The 1D scattering transform's backend over the fast primitives of library ``name``
-    (``'numpy'``, ``'torch'``, ...), one shared instance per name."""
+    (``'numpy'``, ``'torch'``, ``'jax'``, ``'tensorflow'``), one shared instance per name."""
     return FourierBackend1D(native_library(name))

@@ -9,7 +9,7 @@ from typing import Any, Sequence, Tuple
 
 import numpy as np
 
-from ...backend.fourier import FourierBackend
+from ...backend.fourier import FourierBackend, optional_module
 
 __all__ = ["FourierBackend1D"]
 
@@ -17,17 +17,22 @@ __all__ = ["FourierBackend1D"]
 class FourierBackend1D(FourierBackend):
     """Primitives of the 1D Fourier scattering transform.
 
+    A library with hand-written adjoints of the sliced products and a checkpointing
+    call (PyTorch) provides them in the module ``<name>_autograd`` beside this one, as
+    ``sliced_product(X, f, pieces, length, compute)`` and ``checkpoint(fn, *args)``.
+
     Parameters
     ----------
     base : module
-        One of :mod:`kymatio.backend.native_numpy` or
-        :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>` (NumPy, torch, JAX,
+        TensorFlow).
     """
 
     def __init__(self, base: Any) -> None:
         super().__init__(base, ndim=1)
         # The shared cdgmm checks 2D filter shapes; the 1D method below replaces it.
         del self.cdgmm
+        self._adjoints = optional_module(f"{__package__}.{self.name}_autograd")
 
     def pad(self, x: Any, pad_left: int, pad_right: int) -> Any:
         """Reflect-pad the last axis by ``pad_left`` and ``pad_right`` samples.
@@ -62,46 +67,30 @@ class FourierBackend1D(FourierBackend):
             raise RuntimeError(f"The filters are not compatible for multiplication: "
                                f"signal length {A.shape[-1]}, filter length "
                                f"{B.shape[-1]}.")
-        if self.name == "torch" and not B.is_complex():
-            # A real filter scales real and imaginary parts alike: multiplying the real
-            # view avoids casting the filter to complex (half the work, same values).
-            import torch
-            return torch.view_as_complex(torch.view_as_real(A) * B[..., None])
-        return A * B
+        # (a complex filter: not every library multiplies complex by real arrays)
+        return A * (B if self._base.is_complex(B) else self._base.make_complex(B))
 
     # -- primitives of the block-sparse core (see ..core.prepared_filters) --------
     def spectrum(self, x: Any, half: bool = False) -> Any:
         """FFT of real signals along the last axis: the whole spectrum (``n`` bins), or
         with ``half`` only the bins ``0 .. n // 2`` (a real FFT, about half the work)."""
         self._base.real_check(x)
-        if self.name == "torch":
-            import torch
-            return torch.fft.rfft(x) if half else torch.fft.fft(x)
-        import scipy.fft
-        return scipy.fft.rfft(x) if half else scipy.fft.fft(x)
+        return self._base.rfft_last(x) if half else self._base.fft(x, 1)
 
     def irfft_length(self, x: Any, n: int) -> Any:
         """Real signals of length ``n`` whose half spectrum (``n // 2 + 1`` bins) is
         ``x``, a Hermitian spectrum's non-negative frequencies."""
         self._base.complex_check(x)
-        if self.name == "torch":
-            import torch
-            return torch.fft.irfft(x, n=n)
-        import scipy.fft
-        return scipy.fft.irfft(x, n=n)
+        return self._base.irfft_last(x, n)
 
     def conj_flip(self, x: Any) -> Any:
         """Complex conjugate of ``x`` reversed along the last axis."""
-        if self.name == "torch":
-            return x.flip(-1).conj()
-        return np.conj(x[..., ::-1])
+        return self._base.conj(self._base.flip(x, -1))
 
     def negate_frequencies(self, f: Any) -> Any:
         """``f(-w)``: the bins ``(-i) mod n`` of the last axis."""
-        if self.name == "torch":
-            import torch
-            return torch.roll(f.flip(-1), 1, -1)
-        return np.roll(f[..., ::-1], 1, -1)
+        n = f.shape[-1]
+        return self._base.take(f, [(-i) % n for i in range(n)], -1)
 
     def fold(self, x: Any, k: int) -> Any:
         """Sum of the ``k`` consecutive blocks of the last axis (periodisation).
@@ -113,8 +102,9 @@ class FourierBackend1D(FourierBackend):
         if k == 1:
             return x
         size = x.shape[-1] // k
-        if self.name == "torch" and x.requires_grad:
-            return x.reshape(tuple(x.shape[:-1]) + (k, size)).sum(-2)
+        if self._base.requires_grad(x):
+            return self._base.reduce_sum(
+                self._base.reshape(x, tuple(x.shape[:-1]) + (k, size)), -2)
         out = x[..., :size] + x[..., size:2 * size]
         for b in range(2, k):
             out += x[..., b * size:(b + 1) * size]
@@ -136,11 +126,9 @@ class FourierBackend1D(FourierBackend):
         pieces : sequence of (start, count, mirrored)
         length : int
         """
-        if self.name == "torch" and (self.requires_grad(X) or self.requires_grad(f)):
-            import torch
-            if torch.is_grad_enabled():
-                from .torch_autograd import SlicedProduct
-                return SlicedProduct.apply(X, f, tuple(pieces), length, self._sliced_product)
+        if self._adjoints is not None:
+            return self._adjoints.sliced_product(X, f, tuple(pieces), length,
+                                                 self._sliced_product)
         return self._sliced_product(X, f, pieces, length)
 
     def _sliced_product(self, X: Any, f: Any, pieces: Sequence[Tuple[int, int, bool]],
@@ -157,28 +145,18 @@ class FourierBackend1D(FourierBackend):
     def checkpoint(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)``; with torch autograd only ``args`` are kept for the backward,
         which recomputes ``fn`` (less memory, some more time)."""
-        if self.name == "torch":
-            from .torch_autograd import checkpoint
-            return checkpoint(fn, *args)
+        if self._adjoints is not None:
+            return self._adjoints.checkpoint(fn, *args)
         return fn(*args)
 
     def complex_filter(self, f: Any) -> Any:
         """A real filter cast to the complex dtype of its precision (both libraries
         multiply complex by complex faster than complex by real: no cast on the fly)."""
-        if self.name == "torch":
-            import torch
-            return f.to(torch.promote_types(f.dtype, torch.complex64))
-        return f.astype(np.result_type(f.dtype, np.complex64))
+        return self._base.make_complex(f)
 
     def nonzero(self, f: Any) -> np.ndarray:
         """Where ``f`` is nonzero, as a NumPy boolean array (for planning only)."""
-        if self.name == "torch":
-            return (f.detach() != 0).cpu().numpy()
-        return np.asarray(f) != 0
-
-    def requires_grad(self, x: Any) -> bool:
-        """Whether autograd tracks ``x`` (always False for NumPy arrays)."""
-        return bool(getattr(x, "requires_grad", False))
+        return self._base.to_numpy(f) != 0
 
     def subsample_fourier(self, x: Any, k: int) -> Any:
         """Spectrum of the signal subsampled by ``k`` (``x`` itself when ``k == 1``)."""

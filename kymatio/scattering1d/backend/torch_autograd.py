@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import torch
 
-__all__ = ["SlicedProduct", "checkpoint"]
+__all__ = ["SlicedProduct", "sliced_product", "checkpoint"]
 
 Piece = Tuple[int, int, bool]
 
@@ -52,6 +52,15 @@ class SlicedProduct(torch.autograd.Function):
             if grad_f is not None:
                 grad_f[window] += (g * X[window].conj()).sum_to_size(grad_f[window].shape)
         return grad_X, grad_f, None, None, None
+
+
+def sliced_product(X: torch.Tensor, f: torch.Tensor, pieces: Sequence[Piece], length: int,
+                   compute: Callable) -> torch.Tensor:
+    """``compute(X, f, pieces, length)``, through :class:`SlicedProduct` when autograd
+    records through ``X`` or ``f``."""
+    if torch.is_grad_enabled() and (X.requires_grad or f.requires_grad):
+        return SlicedProduct.apply(X, f, tuple(pieces), length, compute)
+    return compute(X, f, pieces, length)
 
 
 def checkpoint(fn: Callable, *args: Any) -> Any:

@@ -146,7 +146,7 @@ scattering1d_blocks` for one plan.
     second = []
     for group, k2, _, cols, _ in plan.second:
         k1 = plan.first[group][0]
-        filters = psi2[k1][list(cols)] / 2 ** k2
+        filters = backend.take(psi2[k1], list(cols), 0) / 2 ** k2
         second.append(Periodized(backend.complex_filter(filters), 2 ** k2,
                                  _runs(backend, filters, 2 ** k2, exact)))
     levels = {k1 for k1, _, _ in plan.first}

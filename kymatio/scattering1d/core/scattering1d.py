@@ -8,6 +8,7 @@ depends only on the filters' scales and the options, so frontends build it once.
 """
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from ...backend.fourier import working_set
 from .prepared_filters import Periodized, PreparedFilters, lowpass, periodized_product, \
     prepare_filters
 
@@ -95,23 +96,22 @@ def plan_scattering1d(j1s: Sequence[int], j2s: Sequence[int],
     return ScatteringPlan(log2_T, oversampling, average, first, second)
 
 
-def _take(x: Any, indices: List[int], axis: int) -> Any:
+def _take(backend: Any, x: Any, indices: List[int], axis: int) -> Any:
     """``x`` restricted to ``indices`` along ``axis`` (0 or 1); a view for a range."""
     start = indices[0]
     if start == 0 and len(indices) == x.shape[axis] and \
             list(indices) == list(range(len(indices))):
         return x  # the whole axis: no slice (whose backward would allocate a copy)
-    if list(indices) == list(range(start, start + len(indices))):
-        index = slice(start, start + len(indices))
-    else:
-        index = list(indices)
+    if list(indices) != list(range(start, start + len(indices))):
+        return backend.take(x, list(indices), axis)
+    index = slice(start, start + len(indices))
     return x[index] if axis == 0 else x[:, index]
 
 
-def _signal_chunk(plan: ScatteringPlan, filters: PreparedFilters, n: int) -> int:
+def _signal_chunk(backend: Any, filters: PreparedFilters, n: int) -> int:
     """Signals per piece so that the largest product stays within WORKING_SET_BYTES."""
     widest = max([p.filters.shape[0] for p in filters.first + filters.second] + [1])
-    return max(1, WORKING_SET_BYTES // (widest * n * _COMPLEX_BYTES))
+    return max(1, working_set(backend, WORKING_SET_BYTES) // (widest * n * _COMPLEX_BYTES))
 
 
 def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
@@ -155,8 +155,8 @@ def scattering1d_blocks(x: Any, backend: Any, phi: Sequence[Any], psi1: Any,
     """
     if filters is None:
         filters = prepare_filters(backend, phi, psi1, psi2, plan)
-    chunk = _signal_chunk(plan, filters, psi1.shape[-1])
-    if x.shape[0] > chunk:
+    chunk = _signal_chunk(backend, filters, psi1.shape[-1])
+    if x.shape[0] is not None and x.shape[0] > chunk:  # None: a graph's unknown batch
         pieces = [_cascade(piece, backend, filters, plan, pad_left, pad_right, ind_start,
                            ind_end) for piece in backend.split(x, chunk, axis=0)]
         return [(backend.join([piece[i][0] for piece in pieces], axis=0), positions)
@@ -198,7 +198,7 @@ def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPla
         blocks.append((S_1, list(range(1 + start, 1 + stop))))
         # The second order follows at once, so one group's U_1_hat is alive at a time.
         for p, (_, k2, rows, _, positions) in children.get(group, []):
-            U_2 = wavelet_modulus(_take(U_1_hat, rows, 1), p)
+            U_2 = wavelet_modulus(_take(backend, U_1_hat, rows, 1), p)
             S_2 = averaged(backend.spectrum(U_2, half=True), k1 + k2) if average else \
                 backend.unpad(U_2, ind_start[k1 + k2], ind_end[k1 + k2])
             blocks.append((S_2, positions))

@@ -255,13 +255,26 @@ class ScatteringBase1D(ScatteringBase):
                                       prepare_filters(self.backend, phi, psi1, psi2, plan))
         return entry[2]
 
-    def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any]) -> Any:
-        """Run the core on ``x`` (..., N) and lay the output out as ``out_type``."""
+    def _initial_state(self) -> Dict[str, Any]:
+        """``{'phi': [...], 'psi1': (n1, N'), 'psi2': [...]}``: the real Fourier filters
+        at every resolution they are used at (``phi[k]``, ``psi2[k]`` at level ``k``)."""
+        return {"phi": list(self._phi), "psi1": self._psi1, "psi2": list(self._psi2)}
+
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> tuple:
+        """``(phi, psi1, psi2, prepared)``: the arguments of :meth:`_scatter`."""
+        phi, psi1, psi2 = state["phi"], state["psi1"], state["psi2"]
+        return phi, psi1, psi2, prepare_filters(backend, phi, psi1, psi2, self._plan())
+
+    def _scatter(self, x: Any, phi: Sequence[Any], psi1: Any, psi2: Sequence[Any],
+                 prepared: Optional[PreparedFilters] = None) -> Any:
+        """Run the core on ``x`` (..., N) and lay the output out as ``out_type``
+        (``prepared``: the filters already prepared for :meth:`_plan`, if they are)."""
         self._check_runtime_args()
         backend = self.backend
         batch_shape = tuple(x.shape[:-1])
         plan = self._plan()
-        prepared = self._prepared_filters(phi, psi1, psi2, plan)
+        if prepared is None:
+            prepared = self._prepared_filters(phi, psi1, psi2, plan)
         blocks = self._nonempty(backend.reshape(x, (-1, x.shape[-1])), lambda x: (
             scattering1d_blocks(x, backend, phi, psi1, psi2, plan, self.pad_left,
                                 self.pad_right, self.ind_start, self.ind_end, prepared)))
@@ -269,7 +282,7 @@ class ScatteringBase1D(ScatteringBase):
         if self.out_type == "array":
             S = backend.join([block for block, _ in blocks], axis=1)
             if positions != sorted(positions):
-                S = S[:, list(np.argsort(positions))]
+                S = backend.take(S, [int(i) for i in np.argsort(positions)], 1)
             return backend.reshape(S, batch_shape + tuple(S.shape[1:]))
         coefficients: List[Any] = [None] * len(positions)
         for block, block_positions in blocks:

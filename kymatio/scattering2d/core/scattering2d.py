@@ -3,6 +3,8 @@ from typing import Any, Callable, List, Sequence
 
 import numpy as np
 
+from ...backend.fourier import working_set
+
 __all__ = ["scattering2d", "prepare_filters"]
 
 # Target size of one broadcast product. The products, FFTs and moduli are memory-bound;
@@ -89,8 +91,10 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         ``L * L * (J - j1 - 1)``, ordered by ``theta1``, ``j2``, ``theta2``).
     """
     M, N = phi[0].shape[-2:]
-    batch_chunk = max(1, WORKING_SET_BYTES // (L * M * N * _COMPLEX_BYTES))
-    if x.shape[0] > batch_chunk:
+    budget = working_set(backend, WORKING_SET_BYTES)
+    batch_chunk = max(1, budget // (L * M * N * _COMPLEX_BYTES))
+    batch = x.shape[0]  # None: a graph's batch of unknown size, processed whole
+    if batch is not None and batch > batch_chunk:
         # split (not slicing): its backward joins the pieces' gradients in one step
         # instead of filling a zero tensor per piece.
         pieces = [scattering2d(piece, pad, unpad, backend, J, L, phi, psi, max_order)
@@ -112,7 +116,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         if count % 2 == 0:
             return backend.stack_real_imag(packed)
         return backend.join([backend.stack_real_imag(packed[..., :half, :, :]),
-                             packed[..., half:, :, :].real], axis=-3)
+                             backend.real(packed[..., half:, :, :])], axis=-3)
 
     def lowpass(U_hat: Any, j: int, count: int) -> Any:
         """Low-pass the packed spectra ``U_hat`` (resolution ``j``), sample at 2**J."""
@@ -127,7 +131,7 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
 
     def flatten(block: Any) -> Any:
         shape = tuple(block.shape)
-        return backend.reshape(block, (shape[0], -1) + shape[-2:])
+        return backend.reshape(block, (-1, int(np.prod(shape[1:-2]))) + shape[-2:])
 
     x = pad(x)[:, None]                                              # (B, 1, M, N)
     U_0 = backend.fft(backend.make_complex(x))
@@ -142,8 +146,8 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
         S_1_hat = backend.periodized_product(U_1, phi[j1], 2 ** (J - j1))
         first.append(unpad(unpack(backend.ifft(pack(S_1_hat)), L)))
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
-        theta_chunk = max(1, WORKING_SET_BYTES // (
-            x.shape[0] * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
+        theta_chunk = max(1, budget // (
+            (batch or 1) * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
         U_1_pieces = backend.split(U_1, theta_chunk, axis=1)
         paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(piece, j1, j2))), j2, L)
                                for piece in U_1_pieces], axis=1) for j2 in range(j1 + 1, J)]

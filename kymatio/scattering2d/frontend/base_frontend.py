@@ -6,7 +6,7 @@ import numpy as np
 from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
 from ..core.scattering2d import prepare_filters, scattering2d
-from ..filter_bank import filter_bank
+from ..filter_bank import filter_bank, fourier_filters, periodize_filter_fft, psi_levels
 from ..utils import compute_padding
 
 __all__ = ["ScatteringBase2D"]
@@ -124,6 +124,20 @@ class ScatteringBase2D(ScatteringBase):
                                    f"{tuple(x.shape[-2:])}.")
             raise RuntimeError(f"{kind} must be of spatial size {self._input_shape}, got "
                                f"{tuple(x.shape[-2:])}.")
+
+    def _initial_state(self) -> Dict[str, np.ndarray]:
+        """``{'phi': (M', N'), 'psi': (J, L, M', N')}``: the real Fourier filters at
+        full resolution (``M', N'`` the padded size), float32."""
+        return fourier_filters(self._M_padded, self._N_padded, self.J, self.L)
+
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> tuple:
+        """The prepared ``(phi, psi)`` of :func:`prepare_filters`, the lower resolutions
+        periodised from the full-resolution state."""
+        J = self.J
+        phi = [periodize_filter_fft(state["phi"], r) for r in range(J)]
+        psi = [[periodize_filter_fft(state["psi"][j], r) for r in range(psi_levels(j, J))]
+               for j in range(J)]
+        return prepare_filters(phi, psi, J, backend)
 
     def _prepare_filters(self, phi: Sequence[Any], psi: Sequence[Sequence[Any]]) -> tuple:
         """The filters of :meth:`create_filters` (as backend arrays) in the core's form."""

@@ -14,5 +14,6 @@ __all__ = ["native_backend"]
 @lru_cache(maxsize=None)
 def native_backend(name: str) -> HarmonicBackend:
     """The 3D harmonic scattering transform's backend over the fast primitives of
-    library ``name`` (``'numpy'``, ``'torch'``, ...), one shared instance per name."""
+    library ``name`` (``'numpy'``, ``'torch'``, ``'jax'``, ``'tensorflow'``), one shared
+    instance per name."""
     return HarmonicBackend(native_library(name))

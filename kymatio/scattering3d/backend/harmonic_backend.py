@@ -2,15 +2,14 @@
 
 :class:`HarmonicBackend` is a :class:`kymatio.backend.fourier.FourierBackend` over three
 axes plus the primitives the 3D transform adds: ``cdgmm3d``, ``modulus_rotation`` and
-``compute_integrals``. They use only operations NumPy arrays and torch tensors share.
+``compute_integrals``, written with the primitives every native module provides.
 """
 import importlib
 from types import ModuleType
 from typing import Any, Optional, Sequence, Tuple
 
-import numpy as np
 
-from ...backend.fourier import FourierBackend
+from ...backend.fourier import FourierBackend, optional_module
 from ..utils import power_sums
 
 __all__ = ["HarmonicBackend"]
@@ -22,11 +21,12 @@ class HarmonicBackend(FourierBackend):
     Parameters
     ----------
     base : module
-        :mod:`kymatio.backend.native_numpy` or :mod:`kymatio.backend.native_torch`.
+        A native module, :mod:`kymatio.backend.native_<library>`.
     """
 
     def __init__(self, base: ModuleType) -> None:
         super().__init__(base, ndim=3)
+        self._filtered_squares = optional_module(f"{__package__}.{self.name}_filtered_squares")
 
     def cdgmm3d(self, A: Any, B: Any) -> Any:
         """Pointwise product of spectra ``A`` with filters ``B`` (see ``cdgmm``)."""
@@ -35,15 +35,15 @@ class HarmonicBackend(FourierBackend):
     def modulus_squared(self, x: Any) -> Any:
         """``|x|^2`` of a complex array, without the square root."""
         self._base.complex_check(x)
-        return x.real ** 2 + x.imag ** 2
+        real, imag = self._base.real(x), self._base.imag(x)
+        return real * real + imag * imag
 
     def negate_frequencies(self, x: Any) -> Any:
         """``x(-w)``: the spectrum ``x`` read at the opposite frequencies (index ``-k
         mod n`` along each of the last three axes)."""
         for axis in (-3, -2, -1):
             n = x.shape[axis]
-            index = [(-k) % n for k in range(n)]
-            x = x[(Ellipsis, index) + (slice(None),) * (-1 - axis)]
+            x = self._base.take(x, [(-k) % n for k in range(n)], axis)
         return x
 
     def squared_parts(self, x: Any) -> Any:
@@ -60,12 +60,7 @@ class HarmonicBackend(FourierBackend):
             ``[..., 0] = x.real ** 2`` and ``[..., 1] = x.imag ** 2``.
         """
         self._base.complex_check(x)
-        if self.name == "numpy":
-            parts = np.ascontiguousarray(x).view(x.real.dtype).reshape(x.shape + (2,))
-            return np.square(parts, out=parts)
-        import torch  # this backend instance wraps torch
-        parts = torch.view_as_real(x)
-        return parts.square() if parts.requires_grad else parts.square_()
+        return self._base.square_fresh(self._base.view_as_real(x))
 
     def filtered_squares(self, operand: Any, filters: Any,
                          parts: Sequence[Tuple[int, int]]) -> Any:
@@ -84,37 +79,27 @@ class HarmonicBackend(FourierBackend):
         -------
         array, real, shape (n, len(parts), M, N, O, 2)
             Sums over ``a <= k < b`` of :meth:`squared_parts` of
-            ``ifft(operand[:, k] * filters[k])``. The torch version differentiates
-            the operand with a hand-written backward pass (see
+            ``ifft(operand[:, k] * filters[k])``. A library may provide its own, with
+            a hand-written backward pass, as ``filtered_squares`` of the module
+            ``<name>_filtered_squares`` beside this one (see
             :mod:`kymatio.scattering3d.backend.torch_filtered_squares`).
         """
-        if self.name == "torch":
-            from .torch_filtered_squares import filtered_squares
-            return filtered_squares(operand, filters, parts)
+        if self._filtered_squares is not None:
+            return self._filtered_squares.filtered_squares(operand, filters, parts)
         squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)))
-        return np.stack([squares[:, a:b].sum(1) for a, b in parts], axis=1)
-
-    def sqrt(self, x: Any) -> Any:
-        """Elementwise square root of a real array."""
-        return np.sqrt(x) if self.name == "numpy" else x.sqrt()
+        return self.concatenate([self._base.reduce_sum(squares[:, a:b], 1) for a, b in parts],
+                                axis=1)
 
     def pairs_as_complex(self, x: Any) -> Any:
         """The complex array ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)
         (a view when ``x`` is contiguous)."""
         self._base.real_check(x)
-        if self.name == "numpy":
-            complex_dtype = np.result_type(x.dtype, np.complex64)
-            return np.ascontiguousarray(x).view(complex_dtype)[..., 0]
-        import torch  # this backend instance wraps torch
-        return torch.view_as_complex(x.contiguous())
+        return self._base.view_as_complex(x)
 
     def complex_as_pairs(self, x: Any) -> Any:
         """The real array (..., 2) of the real and imaginary parts of ``x``."""
         self._base.complex_check(x)
-        if self.name == "numpy":
-            return np.ascontiguousarray(x).view(x.real.dtype).reshape(x.shape + (2,))
-        import torch  # this backend instance wraps torch
-        return torch.view_as_real(x)
+        return self._base.view_as_real(x)
 
     def modulus_rotation(self, x: Any, module: Optional[Any] = None) -> Any:
         """Accumulate the rotation-covariant modulus ``sqrt(sum_m |x_m|^2)``.
@@ -153,7 +138,7 @@ class HarmonicBackend(FourierBackend):
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
         names = ("cdgmm3d", "modulus_squared", "negate_frequencies", "squared_parts",
-                 "filtered_squares", "sqrt",
+                 "filtered_squares",
                  "pairs_as_complex", "complex_as_pairs", "modulus_rotation", "compute_integrals")
         return {**super().primitives(), **{n: getattr(self, n) for n in names}}
 

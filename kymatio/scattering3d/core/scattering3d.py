@@ -18,7 +18,11 @@ Two ideas make it fast on CPU, where these operations are memory-bound:
 Moduli travel as real arrays ``(..., M, N, O, w)`` whose last axis holds the ``w`` batch
 elements of a slot (2 for a pair, 1 for a lone element).
 """
-from typing import Any, Callable, List, NamedTuple, Sequence, Tuple
+from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ...backend.fourier import working_set
 
 __all__ = ["scattering3d", "prepare_filters", "harmonic_groups", "scattering_paths",
            "unpack_slots"]
@@ -68,7 +72,7 @@ def prepare_filters(psi: Any, backend: Any) -> Tuple[Any, Any]:
         of the spatial wavelet; row ``2k + 1``: ``(psi_k(w) - conj(psi_k(-w))) / 2i``,
         that of its imaginary part. Both are exact on the sampled grid.
     """
-    mirrored = backend.negate_frequencies(psi).conj()
+    mirrored = backend.conj(backend.negate_frequencies(psi))
     even, odd = (psi + mirrored) * 0.5, (psi - mirrored) * -0.5j
     shape = tuple(psi.shape)
     paired = backend.reshape(backend.concatenate([even, odd], axis=2),
@@ -105,8 +109,9 @@ def _plan(filters: Any, groups: Sequence[Tuple[int, int]], width: int,
 def unpack_slots(S: Any, backend: Any) -> Any:
     """Coefficients ``(n, *shape, w)`` -> ``(n * w, *shape)``, batch elements in order."""
     shape = tuple(S.shape)
-    flat = backend.reshape(S, (shape[0], -1, shape[-1])).swapaxes(1, 2)
-    return backend.reshape(flat, (shape[0] * shape[-1],) + shape[1:-1])
+    inner = int(np.prod(shape[1:-1]))
+    flat = backend.swapaxes(backend.reshape(S, (-1, inner, shape[-1])), 1, 2)
+    return backend.reshape(flat, (-1,) + shape[1:-1])
 
 
 def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: int, J: int,
@@ -137,7 +142,7 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
         ``averaging(U, js, members)`` maps moduli ``U`` of shape
         (n, P, L + 1, M, N, O, w) for the ``P`` paths whose last scales are ``js`` to
         coefficients (n * w, P, L + 1, Q) of the batch elements ``members`` (the ``w``
-        of each of the ``n`` slots in turn).
+        of each of the ``n`` slots in turn; None for a batch of unknown size).
 
     Returns
     -------
@@ -147,12 +152,16 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
     groups = harmonic_groups(L, rotation_covariant)
     batch, spatial = x.shape[0], tuple(x.shape[-3:])
     volume = spatial[0] * spatial[1] * spatial[2]
-    budget = max(1, WORKING_SET_BYTES // (_COMPLEX_BYTES * volume))  # volumes per product
+    budget = max(1, working_set(backend, WORKING_SET_BYTES) // (_COMPLEX_BYTES * volume))
     single, paired = filters
-    n_pairs = batch // 2
+    n_pairs = 0 if batch is None else batch // 2
     per_chunk = max(1, budget // paired.shape[1])
     pair_rows = max(1, budget // max(1, min(per_chunk, n_pairs)))
     plans = (_plan(paired, groups, 2, pair_rows), _plan(single, groups, 1, budget))
+    if batch is None:
+        # A graph's batch of unknown size (TensorFlow): every volume filtered alone.
+        x_hat = backend.fft(backend.make_complex(x))
+        return _cascade(x_hat[:, None], plans[1], J, max_order, backend, averaging, None)
     blocks = []
     for start in range(0, 2 * n_pairs, 2 * per_chunk):
         stop = min(start + 2 * per_chunk, 2 * n_pairs)
@@ -167,7 +176,7 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
 
 
 def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
-             averaging: Callable, members: List[int]) -> Any:
+             averaging: Callable, members: Optional[List[int]]) -> Any:
     """Coefficients (n * w, n_paths, L + 1, Q) of ``n`` slots with spectra
     ``x_hat`` (n, 1, M, N, O).
 
@@ -205,7 +214,7 @@ def _moduli(source: Any, j: int, plan: _Plan, backend: Any) -> Any:
             l = parts[0][0]
             operand = source[:, l:l + 1]
         else:
-            operand = source[:, plan.row_degree[r0:r1]]
+            operand = backend.take(source, plan.row_degree[r0:r1], 1)
         sums = backend.filtered_squares(operand, plan.filters[j, r0:r1],
                                         [(a, b) for _, a, b in parts])
         for i, (l, _, _) in enumerate(parts):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
-from ..core.scattering3d import scattering3d, scattering_paths, unpack_slots
+from ..core.scattering3d import prepare_filters, scattering3d, scattering_paths, unpack_slots
 from ..filter_bank import gaussian_filter_bank, harmonic_filters
 
 __all__ = ["ScatteringBase3D"]
@@ -166,6 +166,11 @@ class ScatteringBase3D(ScatteringBase):
             filters["gaussians"] = np.ascontiguousarray(gaussians.real)
         return filters
 
+    def _prepare_state(self, backend: Any, state: Dict[str, Any]) -> Tuple[Any, Any]:
+        """The wavelets in the two forms of :func:`prepare_filters`, from the state
+        ``{'psi': (J + 1, K, M, N, O)}`` (the ``'psi'`` of :meth:`create_filters`)."""
+        return prepare_filters(state["psi"], backend)
+
     def paths(self) -> List[Tuple[int, ...]]:
         """The scale paths of the output's second-to-last-but-one axis, in order:
         ``(j1,)`` then ``(j1, j2)`` with ``j1 < j2``."""
@@ -190,8 +195,8 @@ class ScatteringBase3D(ScatteringBase):
 
             def integrals(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
                 shape = tuple(U.shape)
-                flat = backend.reshape(U, shape[:-4] + (-1, shape[-1]))
-                sums = [_power(flat, q, backend).sum(-2) for q in powers]
+                flat = backend.reshape(U, shape[:-4] + (int(np.prod(shape[-4:-1])), shape[-1]))
+                sums = [backend.reduce_sum(_power(flat, q, backend), -2) for q in powers]
                 return unpack_slots(backend.concatenate(sums, axis=-2), backend)
             return integrals
         points = self._points
@@ -199,27 +204,38 @@ class ScatteringBase3D(ScatteringBase):
             raise RuntimeError(f"points holds {points.shape[0]} sets of points but the "
                                f"input has {batch} volumes.")
         flat_points = ((points[..., 0] * self.N + points[..., 1]) * self.O + points[..., 2])
-        # (an empty batch with one set of points per volume runs on one zero volume,
-        # sampled anywhere: its rows are dropped)
-        flat_index = flat_points.reshape(-1, points.shape[-2]).tolist() or [
-            [0] * points.shape[-2]]
+        flat_index = flat_points.reshape(-1, points.shape[-2])
+        if len(flat_index) == 0:
+            # an empty batch with one set of points per volume runs on one zero volume,
+            # sampled anywhere: its rows are dropped
+            flat_index = np.zeros((1, points.shape[-2]), np.int64)
+        volume = self.M * self.N * self.O
 
         # The real part of a low-passed real volume is the volume filtered by the even
         # part of the sampled Gaussian (the grid of an odd size is not symmetric); that
         # filter is real and even, so low-passing a pair a + ib gives both at once.
         gaussians = (gaussians + backend.negate_frequencies(gaussians)) * 0.5
 
-        def local(U: Any, js: Sequence[int], members: Sequence[int]) -> Any:
+        def local(U: Any, js: Sequence[int], members: Optional[Sequence[int]]) -> Any:
+            if members is None:
+                raise RuntimeError("method='local' needs the batch size: give the graph's "
+                                   "input a batch axis of known size.")
             n, P, degrees, width = U.shape[0], U.shape[1], U.shape[2], U.shape[-1]
             pairs = (backend.pairs_as_complex(U) if width == 2
                      else backend.make_complex(U[..., 0]))
-            lowpass = gaussians[[j + 1 for j in js]][:, None]
+            lowpass = backend.take(gaussians, [j + 1 for j in js], 0)[:, None]
             smooth = backend.complex_as_pairs(backend.ifft(backend.cdgmm(
                 backend.fft(pairs), lowpass)))[..., :width]      # (n, P, L+1, M, N, O, w)
             smooth = unpack_slots(smooth, backend)
-            smooth = backend.reshape(smooth, (n * width, P * degrees, -1)).swapaxes(1, 2)
-            index = [flat_index[m % len(flat_index)] for m in members]
-            sampled = smooth[[[i] for i in range(n * width)], index].swapaxes(1, 2)
+            smooth = backend.swapaxes(backend.reshape(smooth, (n * width, P * degrees, -1)),
+                                      1, 2)                       # (n w, M N O, P (L+1))
+            # The points of each volume, as rows of the volumes stacked: one gather.
+            index = np.concatenate([flat_index[m % len(flat_index)] + i * volume
+                                    for i, m in enumerate(members)])
+            sampled = backend.take(backend.reshape(smooth, (-1, P * degrees)),
+                                   index.tolist(), 0)
+            sampled = backend.swapaxes(backend.reshape(sampled, (n * width, -1, P * degrees)),
+                                       1, 2)
             return backend.reshape(sampled, (n * width, P, degrees, -1))
         return local
 

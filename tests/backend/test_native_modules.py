@@ -1,0 +1,97 @@
+"""Every kymatio.backend.native_<library> module provides the same interface, with the
+same values as NumPy's."""
+import importlib
+
+import numpy as np
+import pytest
+
+from kymatio.backend.fourier import NATIVE_INTERFACE, native_library
+
+LIBRARIES = ["numpy", "torch", "jax", "tensorflow"]
+
+
+def converter(name):
+    """NumPy array -> the library's array type."""
+    if name == "numpy":
+        return lambda a: a
+    if name == "torch":
+        import torch
+        return lambda a: torch.from_numpy(np.ascontiguousarray(a))
+    if name == "jax":
+        import jax.numpy as jnp
+        return jnp.asarray
+    import tensorflow as tf
+    return tf.constant
+
+
+@pytest.fixture(scope="module", params=LIBRARIES)
+def library(request):
+    pytest.importorskip("tensorflow" if request.param == "tensorflow" else request.param)
+    return native_library(request.param), converter(request.param)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    real = rng.randn(3, 8, 12).astype(np.float32)
+    spectrum = (rng.randn(3, 8, 12) + 1j * rng.randn(3, 8, 12)).astype(np.complex64)
+    return real, spectrum
+
+
+def assert_same(module, ours, expected):
+    np.testing.assert_allclose(module.to_numpy(ours), expected, rtol=2e-5, atol=2e-5)
+
+
+def test_interface_is_complete(library):
+    module, _ = library
+    assert list(module.__all__) == list(NATIVE_INTERFACE)
+    assert all(hasattr(module, name) for name in NATIVE_INTERFACE)
+    assert importlib.import_module(f"kymatio.backend.native_{module.name}") is module
+
+
+def test_array_functions_match_numpy(library, data):
+    module, to = library
+    real, z = data
+    assert_same(module, module.real(to(z)), z.real)
+    assert_same(module, module.conj(to(z)), np.conj(z))
+    assert_same(module, module.take(to(z), [2, 0, 2], 1), z[:, [2, 0, 2]])
+    assert_same(module, module.swapaxes(to(z), 0, 2), z.swapaxes(0, 2))
+    assert_same(module, module.reduce_sum(to(z), -2), z.sum(-2))
+    assert_same(module, module.flip(to(z), -1), z[..., ::-1])
+    assert_same(module, module.rfft_last(to(real)), np.fft.rfft(real))
+    assert_same(module, module.irfft_last(to(np.fft.rfft(real).astype(np.complex64)), 12), real)
+    pairs = module.view_as_real(to(z))
+    assert_same(module, pairs, np.stack([z.real, z.imag], -1))
+    assert_same(module, module.view_as_complex(pairs), z)
+    assert_same(module, module.square_fresh(to(real.copy())), real ** 2)
+    assert_same(module, module.sqrt(to(np.abs(real))), np.sqrt(np.abs(real)))
+    np.testing.assert_array_equal(module.to_numpy(to(real)), real)
+    assert not module.requires_grad(to(real))
+
+
+def test_primitives_match_numpy(library, data):
+    module, to = library
+    real, z = data
+    assert_same(module, module.fft(to(z), 2), np.fft.fft2(z))
+    assert_same(module, module.fft(to(z), 1, inverse=True), np.fft.ifft(z))
+    assert_same(module, module.modulus(to(z)), np.abs(z))
+    assert_same(module, module.make_complex(to(real), to(2 * real)), real + 2j * real)
+    packed = module.pack_pairs(to(np.concatenate([real, 2 * real])[None]))
+    assert_same(module, packed, (real + 2j * real)[None])
+    assert_same(module, module.stack_real_imag(packed),
+                np.concatenate([real, 2 * real])[None])
+    assert [p.shape[1] for p in module.split(to(z), 3, 1)] == [3, 3, 2]
+    assert_same(module, module.join([to(z), to(z)], 0), np.concatenate([z, z]))
+    assert_same(module, module.concatenate([to(z), to(z)], axis=1), np.stack([z, z], 1))
+    for k in (2, 4):  # the blockwise sum and the broadcast block product
+        expected = (z * z[0]).reshape(3, k, 8 // k, k, 12 // k).sum((1, 3))
+        assert_same(module, module.periodized_product(to(z), to(z[0]), k, 2), expected)
+    assert_same(module, module.periodize(to(z), 2, 1), z[..., :6] + z[..., 6:])
+    assert_same(module, module.cdgmm(to(z), to(real[0])), z * real[0])
+    # reflections larger than the axis (done in steps where the library needs it)
+    pad = module.Pad([9, 3, 1, 14], [8, 12])
+    assert_same(module, pad(to(real)), np.pad(real, [(0, 0), (9, 3), (1, 14)], mode="reflect"))
+    with pytest.raises(TypeError, match="complex"):
+        module.cdgmm(to(real), to(real[0]))
+    with pytest.raises(RuntimeError, match="not compatible"):
+        module.cdgmm(to(z), to(real[0, :4]))
