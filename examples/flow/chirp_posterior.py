@@ -171,5 +171,21 @@ def main() -> None:
     print(f"figure saved to {args.out}")
 
 
+# sphinx_gallery_thumbnail_path = "_static/gallery/flow_chirp_posterior.png"
+
 if __name__ == "__main__":
     main()
+
+# %%
+# Recorded run
+# ------------
+#
+# The documentation build does not run this script; this is the output of a run
+# recorded by ``docs/record_examples.py`` (command first, wall time last).
+#
+# .. literalinclude:: /_static/gallery/flow_chirp_posterior.txt
+#    :language: none
+#
+# .. image:: /_static/gallery/flow_chirp_posterior.png
+#    :alt: scalogram of a test chirp, coverage of the credible intervals and posterior
+#          samples for both encoders

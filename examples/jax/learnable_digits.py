@@ -119,3 +119,13 @@ if __name__ == "__main__":
     parser.add_argument("--lr-filters", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     main(parser.parse_args())
+
+# %%
+# Recorded run
+# ------------
+#
+# The documentation build does not run this script; this is the output of a run
+# recorded by ``docs/record_examples.py`` (command first, wall time last).
+#
+# .. literalinclude:: /_static/gallery/jax_learnable_digits.txt
+#    :language: none
