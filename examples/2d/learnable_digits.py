@@ -21,9 +21,9 @@ phase B sees the filters change. Run from the repository root::
     python examples/2d/learnable_digits.py --parametrization morlet --seeds 3
     python examples/2d/learnable_digits.py --plot learnable_digits.png   # and a figure
 
-A training run: a few minutes on one CPU thread with the defaults, so the documentation
-shows the output and figure of a recorded run (at the end of this page) instead of
-running it.
+A training run (five seeds of two phases: several minutes on one CPU thread), so the
+documentation shows the output and figure of a recorded run at the end of this page
+instead of running it.
 """
 import argparse
 import math
