@@ -8,10 +8,15 @@ changing one of them::
 
     .venv/bin/python docs/record_examples.py                      # all of them
     .venv/bin/python docs/record_examples.py 3d/qm9_regression    # one
+    .venv/bin/python docs/record_examples.py flow/chirp_posterior --extra "--epochs 6"
+
+``--extra`` passes more arguments (a shorter run on a busy machine); the recorded
+command shows them.
 """
 import argparse
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -38,10 +43,10 @@ def shrink(path: str, colors: int = 128) -> None:
     small.save(path, optimize=True)
 
 
-def record(example: str) -> None:
+def record(example: str, extra: Sequence[str] = ()) -> None:
     stem = example.replace("/", "_")
     figure_option = RECORDED[example]
-    command = [os.path.join("examples", f"{example}.py")]
+    command = [os.path.join("examples", f"{example}.py"), *extra]
     if figure_option:
         command += [figure_option, os.path.join(OUT, f"{stem}.png")]
     env = dict(os.environ, MPLBACKEND="Agg")
@@ -63,13 +68,14 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("examples", nargs="*", help=f"some of {sorted(RECORDED)} "
                         "(default: all)")
+    parser.add_argument("--extra", default="", help="more arguments for the examples")
     args = parser.parse_args(argv)
     unknown = set(args.examples) - set(RECORDED)
     if unknown:
         parser.error(f"not recorded examples: {sorted(unknown)}")
     os.makedirs(OUT, exist_ok=True)
     for example in args.examples or sorted(RECORDED):
-        record(example)
+        record(example, shlex.split(args.extra))
 
 
 if __name__ == "__main__":
