@@ -31,7 +31,7 @@ docs: $(STAMP)
 # Wheel and sdist into dist/, checked: twine's metadata check, the files each must carry,
 # and a few tests run from the unpacked sdist.
 dist: $(STAMP)
-	rm -rf dist
+	rm -rf build dist  # setuptools would reuse build/lib, removed modules included
 	$(PY) -m build --quiet --no-isolation --outdir dist .
 	$(PY) -m twine check --strict dist/*
 	$(PY) .ci/check_dist.py dist

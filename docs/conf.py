@@ -85,7 +85,7 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"index": [], "changelog": [], "installation": []}
+html_sidebars = {page: [] for page in ("index", "installation", "benchmarks", "changelog")}
 html_show_sourcelink = False
 
 # 1d/plot_filters.py and 2d/plot_filters.py (and the two learnable_digits.py) share a file
