@@ -4,9 +4,13 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, on PyPI for older Pythons
+    tomllib = pytest.importorskip("tomli")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.join(ROOT, "kymatio")
