@@ -18,6 +18,7 @@ the machine was doing: timings on a loaded machine are noisy). Run the benchmark
 import argparse
 import json
 import os
+import textwrap
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import matplotlib
@@ -33,14 +34,15 @@ COLORS = {"ours": "tab:blue", "ptwt": "tab:orange", "pytorch_wavelets": "tab:gre
 
 
 def grouped_bars(ax: plt.Axes, groups: List[str], series: Dict[str, List[Optional[float]]],
-                 colors: Optional[Dict[str, str]] = None) -> None:
+                 colors: Optional[Dict[str, str]] = None, horizontal: bool = False) -> None:
     """Bars of each series side by side within each group (None: no bar)."""
     width = 0.8 / len(series)
     for i, (name, values) in enumerate(series.items()):
         x = np.arange(len(groups)) + (i - (len(series) - 1) / 2) * width
         heights = [np.nan if v is None else v for v in values]
-        ax.bar(x, heights, width, label=name, color=(colors or {}).get(name))
-    ax.set_xticks(np.arange(len(groups)), groups)
+        bars = ax.barh if horizontal else ax.bar
+        bars(x, heights, width, label=name, color=(colors or {}).get(name))
+    (ax.set_yticks if horizontal else ax.set_xticks)(np.arange(len(groups)), groups)
 
 
 def fourier_vs_spatial(report: Dict[str, Any]) -> plt.Figure:
@@ -95,13 +97,13 @@ def compare_upstream(report: Dict[str, Any]) -> plt.Figure:
                     labels.append(label)
                 speedups.setdefault(label, {})[record["case"]["name"]] = row["ratio"]
     series = {label: [speedups[label].get(case) for case in cases] for label in labels}
-    fig, ax = plt.subplots(figsize=(max(6.5, 1.1 * len(cases) + 2), 4))
-    grouped_bars(ax, cases, series)
-    ax.axhline(1, color="k", lw=1, label="as fast as 0.3.0")
-    ax.set(yscale="log", ylabel="speed-up over Kymatio 0.3.0",
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(cases) + 1.5))
+    grouped_bars(ax, cases, series, horizontal=True)
+    ax.axvline(1, color="k", lw=1, label="as fast as 0.3.0")
+    ax.set(xscale="log", xlabel="speed-up over Kymatio 0.3.0 (log scale)",
            title="This package vs upstream Kymatio 0.3.0 (same run)")
-    ax.tick_params(axis="x", labelrotation=20, labelsize=8)
-    ax.legend(fontsize=8)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8, loc="lower right")
     return fig
 
 
@@ -153,10 +155,10 @@ def main(argv: Optional[Sequence[str]] = None) -> List[str]:
         with open(path) as f:
             report = json.load(f)
         fig = draw(report)
-        footer = f"benchmarks/{name}.py: {settings(report)}"
-        fig.text(0.01, 0.005, f"{footer}. {args.note}".strip(), fontsize=7, color="0.35",
-                 va="bottom")
-        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        footer = textwrap.wrap(f"benchmarks/{name}.py: {settings(report)}. {args.note}",
+                               int(16 * fig.get_figwidth()))
+        fig.text(0.01, 0.005, "\n".join(footer), fontsize=7, color="0.35", va="bottom")
+        fig.tight_layout(rect=(0, 0.12 * len(footer) / fig.get_figheight(), 1, 1))
         out = os.path.join(args.out, f"{name}.png")
         fig.savefig(out, dpi=80, pil_kwargs={"optimize": True})
         plt.close(fig)
