@@ -1,4 +1,7 @@
-"""Classify the MNIST-1D signals with 1D scattering features and a logistic regression.
+"""MNIST-1D with 1D scattering features
+====================================
+
+Classify the MNIST-1D signals with 1D scattering features and a logistic regression.
 
 MNIST-1D (Greydanus, 2020) turns ten 1D digit templates into 40-sample signals through
 random padding, translation, scaling, shear and noise. The pip package ``mnist1d``
@@ -88,7 +91,7 @@ def accuracy(train: np.ndarray, y: np.ndarray, test: np.ndarray, y_test: np.ndar
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, default=3, help="largest scale 2**J (<= 40)")
     parser.add_argument("--Q", type=int, default=8, help="first-order wavelets per octave")
     parser.add_argument("--frontend", choices=["numpy", "torch"], default="numpy")

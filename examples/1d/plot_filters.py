@@ -1,4 +1,7 @@
-"""Plot the 1D Morlet filter bank of the scattering transform.
+"""1D Morlet filter bank
+=====================
+
+Plot the 1D Morlet filter bank of the scattering transform.
 
 Top: the modulus in the Fourier domain of every first-order wavelet (``Q1`` per octave),
 of the low-pass filter ``phi`` and their Littlewood-Paley sum ``|phi|^2 + sum |psi|^2``
@@ -23,7 +26,9 @@ import numpy as np  # noqa: E402
 
 from kymatio.scattering1d.filter_bank import scattering_filter_factory  # noqa: E402
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot_filters.png")
+# Next to this script (sphinx-gallery runs the examples in their folder, without __file__).
+HERE = os.path.abspath(os.path.dirname(globals().get("__file__", "")))
+DEFAULT_OUT = os.path.join(HERE, "plot_filters.png")
 
 
 def plot_bank(ax: plt.Axes, psis: Sequence[dict], phi: dict, title: str) -> None:
@@ -43,7 +48,7 @@ def plot_bank(ax: plt.Axes, psis: Sequence[dict], phi: dict, title: str) -> None
 
 
 def main(argv: Optional[Sequence[str]] = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, default=8, help="number of octaves")
     parser.add_argument("--Q", type=int, default=8, help="first-order wavelets per octave")
     parser.add_argument("--N", type=int, default=2 ** 13, help="signal length")
@@ -68,4 +73,4 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
 
 
 if __name__ == "__main__":
-    print(f"wrote {main()}")
+    print(f"wrote {os.path.relpath(main())}")

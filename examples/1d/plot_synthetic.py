@@ -1,4 +1,7 @@
-"""Scattering transform of a synthetic signal.
+"""Scattering of a synthetic signal
+================================
+
+Scattering transform of a synthetic signal.
 
 The signal has two parts: a harmonic tone whose pitch oscillates slowly (vibrato), then a
 train of clicks. The first-order coefficients ``S1`` (a constant-Q scalogram averaged over
@@ -24,8 +27,9 @@ import numpy as np  # noqa: E402
 
 from kymatio.numpy import Scattering1D  # noqa: E402
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "plot_synthetic.png")
+# Next to this script (sphinx-gallery runs the examples in their folder, without __file__).
+HERE = os.path.abspath(os.path.dirname(globals().get("__file__", "")))
+DEFAULT_OUT = os.path.join(HERE, "plot_synthetic.png")
 
 
 def synthetic_signal(N: int, seed: int = 0) -> np.ndarray:
@@ -41,7 +45,7 @@ def synthetic_signal(N: int, seed: int = 0) -> np.ndarray:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, default=6)
     parser.add_argument("--Q", type=int, default=16)
     parser.add_argument("--N", type=int, default=2 ** 13)
@@ -73,4 +77,4 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
 
 
 if __name__ == "__main__":
-    print(f"wrote {main()}")
+    print(f"wrote {os.path.relpath(main())}")

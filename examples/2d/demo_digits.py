@@ -1,4 +1,7 @@
-"""Demo: classify handwritten digits with 2D scattering features (what ``make demo`` runs).
+"""Digits with 2D scattering features (make demo)
+==============================================
+
+Demo: classify handwritten digits with 2D scattering features (what ``make demo`` runs).
 
 Steps, all offline and on the CPU:
 
@@ -82,7 +85,7 @@ def shifted(images: np.ndarray, pixels: int) -> np.ndarray:
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Run the demo and print its report. Returns the test accuracies by feature name."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, default=2, help="number of scales (default 2)")
     parser.add_argument("--L", type=int, default=8, help="orientations (default 8)")
     parser.add_argument("--size", type=int, default=16, choices=(8, 16),

@@ -1,4 +1,7 @@
-"""Plot the 2D Morlet filter bank of the scattering transform.
+"""2D Morlet filter bank
+=====================
+
+Plot the 2D Morlet filter bank of the scattering transform.
 
 The figure has two panels. The top panel shows the real part in space of every wavelet
 ``psi_{j, theta}`` (one row per scale ``j``, one column per orientation ``theta``), each
@@ -30,7 +33,9 @@ import numpy as np  # noqa: E402
 from kymatio.scattering2d.filter_bank import (filter_bank, gabor_2d,  # noqa: E402
                                               morlet_2d, wavelet_parameters)
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot_filters.png")
+# Next to this script (sphinx-gallery runs the examples in their folder, without __file__).
+HERE = os.path.abspath(os.path.dirname(globals().get("__file__", "")))
+DEFAULT_OUT = os.path.join(HERE, "plot_filters.png")
 
 
 def half_width(sigma: float, slant: float = 1.0) -> int:
@@ -149,7 +154,7 @@ def plot_filter_bank(J: int = 3, L: int = 8) -> plt.Figure:
 
 def main(argv: Optional[Sequence[str]] = None) -> str:
     """Parse the command line, draw the figure and save it. Returns the PNG path."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, default=3, help="number of scales (default 3)")
     parser.add_argument("--L", type=int, default=8, help="number of orientations (default 8)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="PNG path (default: next to "
@@ -159,7 +164,7 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
     fig = plot_filter_bank(args.J, args.L)
     fig.savefig(args.out, dpi=args.dpi)
     plt.close(fig)
-    print(f"saved {args.out}")
+    print(f"saved {os.path.relpath(args.out)}")
     return args.out
 
 

@@ -1,4 +1,7 @@
-"""Scattering features inside a scikit-learn ``Pipeline``.
+"""Scattering in a scikit-learn pipeline
+=====================================
+
+Scattering features inside a scikit-learn ``Pipeline``.
 
 ``kymatio.sklearn.Scattering2D`` is a scikit-learn transformer: it takes rows of flattened
 images, ``(n_samples, M * N)``, and returns rows of flattened scattering coefficients. This
@@ -62,7 +65,7 @@ def evaluate(pipeline: Pipeline, x_train: np.ndarray, y_train: np.ndarray,
 
 def main(argv: Optional[Sequence[str]] = None) -> List[Tuple[str, float]]:
     """Run the comparison and print a table. Returns ``(name, accuracy)`` pairs."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--J", type=int, nargs="+", default=[1, 2],
                         help="scales to try (each needs 2**J <= 8; default 1 2)")
     parser.add_argument("--L", type=int, default=8, help="orientations (default 8)")

@@ -1,4 +1,7 @@
-"""Learning the scattering filters in JAX, the functional way, on handwritten digits.
+"""Learning the scattering filters in JAX
+======================================
+
+Learning the scattering filters in JAX, the functional way, on handwritten digits.
 
 The filters of :class:`kymatio.jax.Scattering2D` are a pytree, ``S.filters``, and
 ``S.apply(filters, x)`` is a pure function of them: they are optimised like any other
@@ -17,6 +20,9 @@ core, most of it compiling. Run from the repository root::
 
     .venv/bin/python examples/jax/learnable_digits.py
     .venv/bin/python examples/jax/learnable_digits.py --steps 300 --lr-filters 3e-3
+
+The documentation does not run it (it would load JAX and compile into the documentation
+build): the output at the end of this page comes from a recorded run.
 """
 import argparse
 from typing import Any, Dict, Tuple
@@ -113,3 +119,13 @@ if __name__ == "__main__":
     parser.add_argument("--lr-filters", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     main(parser.parse_args())
+
+# %%
+# Recorded run
+# ------------
+#
+# The documentation build does not run this script; this is the output of a run
+# recorded by ``docs/record_examples.py`` (command first, wall time last).
+#
+# .. literalinclude:: /_static/gallery/jax_learnable_digits.txt
+#    :language: none

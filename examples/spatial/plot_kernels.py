@@ -1,4 +1,7 @@
-"""Plot the initial kernels of a spatial scattering block and print its faithfulness.
+"""Initial kernels of a spatial scattering block
+=============================================
+
+Plot the initial kernels of a spatial scattering block and print its faithfulness.
 
 Top row: the low-pass kernel ``phi`` and the real parts of the ``L`` Morlet wavelets
 ``psi_theta`` of scale 0, sampled on a ``K x K`` grid from the Fourier 2D transform's own
@@ -55,7 +58,7 @@ def plot_kernels(L: int, K: int, out: str) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--L", type=int, default=8)
     parser.add_argument("--K", type=int, default=7)
     parser.add_argument("--out", default="plot_kernels.png")
