@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from kymatio.experiments import load_dataset, load_fashion_mnist, upsampled_digits
+from kymatio.experiments import ConfigError, load_dataset, load_fashion_mnist, upsampled_digits
 
 
 def test_upsampled_digits_split_and_standardisation():
@@ -18,9 +18,9 @@ def test_upsampled_digits_split_and_standardisation():
     assert abs(float(standardised.mean())) < 1e-4 and abs(float(standardised.std()) - 1) < 1e-3
 
 
-def test_num_classes_counts_a_class_seen_only_in_validation(tmp_path):
+def test_num_classes_counts_a_class_left_out_of_the_training_subset(tmp_path):
     """One training image of class 4, none in the test set: the model needs 5 outputs even
-    when that image lands in the validation split (its label is a target there)."""
+    when the stratified subset leaves that image out (it may be a validation target)."""
     folder = tmp_path / "cifar-10-batches-py"
     folder.mkdir()
     rng = np.random.default_rng(0)
@@ -28,11 +28,13 @@ def test_num_classes_counts_a_class_seen_only_in_validation(tmp_path):
         labels = [0, 1, 2, 4] if index == 0 else [0, 1, 2, 3]
         batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": labels}
         (folder / name).write_bytes(pickle.dumps(batch))
-    data = next(d for d in (load_dataset("cifar10", tmp_path, val_fraction=0.25, seed=seed)
-                            for seed in range(50)) if 4 in d.y_val.tolist())
+    data = load_dataset("cifar10", tmp_path, val_fraction=0.25, train_size=4)
     assert data.num_classes == 5 and 4 not in data.y_train.tolist()
-    with pytest.raises(ValueError, match="raise train_limit"):
-        load_dataset("cifar10", tmp_path, train_limit=1)
+    assert sorted(data.y_train.tolist()) == [0, 1, 2, 3]  # stratified: one per big class
+    with pytest.raises(ConfigError, match="at least 2 are needed.*raise train_size"):
+        load_dataset("cifar10", tmp_path, train_size=1)
+    with pytest.raises(ConfigError, match="train_size 50 asks for 50 images but only 17"):
+        load_dataset("cifar10", tmp_path, train_size=50)
 
 
 def test_digits_test_split_does_not_depend_on_the_seed():
