@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .errors import ConfigError
-from .run_folder import RESULTS_FILE, read_json
+from .run_folder import RESULTS_FILE, probe_writable, read_json
 
 __all__ = ["load_runs", "summary_rows", "format_table", "pearson_r", "plot_size_vs_accuracy",
            "plot_size_vs_gain", "plot_delta_vs_gain", "plot_curves", "analyze", "new_figure",
@@ -249,9 +249,7 @@ def plot_curves(name: str, results: Dict[str, Any], path: PathLike) -> Path:
 def _plots_folder(path: Path) -> Path:
     try:
         (path / "curves").mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
+        probe_writable(path)
     except OSError as error:
         raise ConfigError(f"--plots: {path} cannot hold the figures ({error.strerror or error}"
                           f"); choose a writable folder.") from None

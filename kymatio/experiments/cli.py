@@ -267,7 +267,7 @@ def _train_config(args: argparse.Namespace) -> ExperimentConfig:
     given = {name: getattr(args, name) for _, name, _, _ in TRAIN_OPTIONS
              if getattr(args, name) is not None}
     if args.resume is not None:
-        changed = sorted(set(given) - set(RUNTIME_FIELDS)) + (
+        changed = sorted(set(given) - set(RUNTIME_FIELDS) | set(given) & {"out_dir"}) + (
             ["model_kwargs"] if args.model_arg else []) + (
             ["config"] if args.config else [])
         if changed:

@@ -16,8 +16,8 @@ __all__ = ["ExperimentConfig", "RUNTIME_FIELDS"]
 
 DEVICES = ("auto", "cpu", "cuda")
 #: Fields that say where and how a run executes, not what it computes: a resumed run may
-#: change them.
-RUNTIME_FIELDS = ("device", "num_threads", "progress")
+#: change them (a run folder may be moved before it is resumed).
+RUNTIME_FIELDS = ("out_dir", "device", "num_threads", "progress")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from .errors import ConfigError
 
 __all__ = ["RESULTS_FILE", "CONFIG_FILE", "STATE_FILE", "HISTORY_FILE", "RUN_FILES",
            "atomic_write_bytes", "atomic_write_text", "write_json", "save_checkpoint",
-           "read_checkpoint", "read_json", "prepare_out_dir", "check_free_space"]
+           "read_checkpoint", "read_json", "prepare_out_dir", "check_free_space",
+           "probe_writable"]
 
 PathLike = Union[str, Path]
 RESULTS_FILE = "results.json"
@@ -113,17 +114,14 @@ def read_checkpoint(path: PathLike, keys: Iterable[str], field: str = "checkpoin
 
 
 def read_json(path: PathLike, field: str) -> Any:
-    """Parse a JSON file; :class:`ConfigError` naming ``field`` if it is absent or invalid
-    (NaN and infinities are refused: they are not JSON)."""
+    """Parse a JSON file; :class:`ConfigError` naming ``field`` if it is absent or invalid.
+    (``NaN`` and ``Infinity`` are parsed: the configuration then names the field that
+    holds them.)"""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{field}: {path} does not exist or is not a file.")
-
-    def refuse(constant: str) -> None:
-        raise ValueError(f"{constant} is not a valid JSON number")
-
     try:
-        return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+        return json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise ConfigError(f"{field}: {path} is not valid JSON ({error}).") from None
 
@@ -162,14 +160,19 @@ def prepare_out_dir(path: PathLike, overwrite: bool = False, resume: bool = Fals
                               f"folders: choose another --out.")
         for name in entries:
             (path / name).unlink()
-    probe = path / f".write-probe{TMP_SUFFIX}"
     try:
-        probe.write_bytes(b"")
-        probe.unlink()
+        probe_writable(path)
     except OSError as error:
         raise ConfigError(f"out_dir {path} is not writable ({error.strerror or error}); "
                           f"choose a writable --out.") from None
     return path
+
+
+def probe_writable(folder: Path) -> None:
+    """Create and delete a file in ``folder`` (OSError if it cannot)."""
+    probe = folder / f".write-probe{TMP_SUFFIX}"
+    probe.write_bytes(b"")
+    probe.unlink()
 
 
 def check_free_space(path: PathLike, needed_bytes: int) -> None:

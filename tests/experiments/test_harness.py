@@ -279,3 +279,69 @@ def test_torchrun_path_with_one_gloo_process(runs, tmp_path):
             assert entry_b["val_accuracy"] == entry_a["val_accuracy"]
     assert ddp["test_accuracy"] == single["test_accuracy"]
     assert (tmp_path / "ddp" / "checkpoint_joint.pt").is_file()
+
+
+def test_results_carry_the_seeds_summary(runs):
+    root, results, _ = runs
+    head, joint = results["phases"]
+    assert results["head_acc"] == results["baseline_acc"] == head["test_accuracy"]
+    assert results["head_err"] == pytest.approx(1 - head["test_accuracy"])
+    assert results["finetune_acc"] == joint["test_accuracy"] == results["test_accuracy"]
+    assert results["finetune_gain"] == pytest.approx(joint["test_accuracy"]
+                                                     - head["test_accuracy"])
+    before = torch.load(root / "best" / "checkpoint_head.pt")["model_state"]
+    after = torch.load(root / "best" / "checkpoint_joint.pt")["model_state"]
+    names = [k for k in before if k.startswith("scattering.")]
+    change = torch.cat([(after[k].double() - before[k].double()).flatten() for k in names])
+    norm = torch.cat([before[k].double().flatten() for k in names])
+    assert results["filter_delta_l2"] == pytest.approx(float(change.norm()), rel=1e-9)
+    assert results["filter_delta_relative"] == pytest.approx(float(change.norm() / norm.norm()),
+                                                             rel=1e-9)
+    rows = (root / "best" / "history.csv").read_text().splitlines()
+    assert rows[0] == "phase,epoch,train_loss,val_loss,val_accuracy,time_s,lr_head,lr_frontend"
+    assert [row.split(",")[:2] for row in rows[1:]] == [["head", "1"], ["head", "2"],
+                                                        ["joint", "1"], ["joint", "2"]]
+
+
+def test_end_to_end_with_fixed_steps_and_a_cosine_schedule(tmp_path):
+    """epochs_head=0: one joint phase from the first step; the learning rate follows the
+    warm-up and cosine step by step (steps_per_epoch steps per epoch)."""
+    results = run_experiment(tiny_config(tmp_path, epochs_head=0, epochs_joint=3,
+                                         steps_per_epoch=4, schedule="cosine",
+                                         warmup_epochs=1, lr_head_joint=1e-2,
+                                         keep_best=False))
+    (joint,) = results["phases"]
+    assert results["head_acc"] is None and results["finetune_gain"] is None
+    assert results["finetune_acc"] == joint["test_accuracy"]
+    assert results["filter_delta_relative"] > 0  # from the initial filters
+    from kymatio.experiments.training import warmup_cosine
+
+    for entry in joint["history"]:
+        factor = warmup_cosine(4 * entry["epoch"], 12, 4)
+        assert entry["learning_rates"]["head"] == pytest.approx(1e-2 * factor)
+        assert entry["learning_rates"]["frontend"] == pytest.approx(1e-2 * factor)
+    assert joint["history"][-1]["learning_rates"]["head"] == pytest.approx(0, abs=1e-12)
+    assert results["final_val_accuracy"] == joint["history"][-1]["val_accuracy"]
+
+
+def test_the_global_batch_is_split_between_processes(tmp_path, monkeypatch):
+    data = harness.ImageData(torch.zeros(20, 1, 4, 4), torch.arange(20) % 2,
+                             torch.zeros(2, 1, 4, 4), torch.zeros(2).long(),
+                             torch.zeros(2, 1, 4, 4), torch.zeros(2).long(), 2)
+    config = tiny_config(tmp_path, batch_size=8)
+
+    def order(rank, world_size):
+        context = distributed.DistributedContext(rank=rank, world_size=world_size)
+        run = harness._Run(config, context, data, None, {}, torch.Generator().manual_seed(0))
+        return run.local_batch, run.steps_per_epoch(), run.epoch_order()
+
+    batch, steps, whole = order(0, 1)
+    shares = [order(rank, 2) for rank in (0, 1)]
+    assert (batch, steps) == (8, 3) and all(s[:2] == (4, 3) for s in shares)
+    for k in range(2):  # global batch k is the union of the processes' k-th batches
+        union = torch.cat([share[2][4 * k:4 * (k + 1)] for share in shares])
+        assert sorted(union.tolist()) == sorted(whole[8 * k:8 * (k + 1)].tolist())
+    monkeypatch.setattr(harness, "setup_distributed", lambda device: distributed
+                        .DistributedContext(world_size=3))
+    with pytest.raises(ConfigError, match="batch_size 8 must split into 3 processes"):
+        run_experiment(config)
