@@ -26,8 +26,13 @@ setup(
         "torch": ["torch>=2.1"],
         "sklearn": ["scikit-learn"],
         "attention": ["torch>=2.1", "PyWavelets"],
+        # The harness' command line (kymatio-experiments): progress bars, digits and
+        # stratified splits, plots, image folders.
+        "experiments": ["tqdm", "scikit-learn", "matplotlib", "Pillow"],
         "dev": ["pytest", "sphinx", "matplotlib", "scikit-learn", "tqdm", "PyWavelets"],
     },
+    entry_points={"console_scripts": [
+        "kymatio-experiments = kymatio.experiments.cli:run"]},
     classifiers=[
         "License :: OSI Approved :: BSD License",
         "Programming Language :: Python :: 3",

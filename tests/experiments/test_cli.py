@@ -5,7 +5,6 @@ import pickle
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from kymatio.experiments import cli, run_folder
@@ -194,12 +193,8 @@ def test_analyze_refuses_what_is_not_results(capsys, run_dir, tmp_path):
           "--plots:", "cannot hold the figures")
 
 
-def test_a_crafted_cifar_batch_cannot_run_code(capsys, tmp_path):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    batch = {b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, 1]}
-    for name in [f"data_batch_{i}" for i in range(2, 6)] + ["test_batch"]:
-        (folder / name).write_bytes(pickle.dumps(batch))
+def test_a_crafted_cifar_batch_cannot_run_code(capsys, tmp_path, write_cifar):
+    folder = write_cifar(tmp_path, [[0, 1]] * 5, [0, 1])
 
     class Exploit:
         def __reduce__(self):

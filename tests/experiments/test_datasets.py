@@ -18,16 +18,10 @@ def test_upsampled_digits_split_and_standardisation():
     assert abs(float(standardised.mean())) < 1e-4 and abs(float(standardised.std()) - 1) < 1e-3
 
 
-def test_num_classes_counts_a_class_left_out_of_the_training_subset(tmp_path):
+def test_num_classes_counts_a_class_left_out_of_the_training_subset(tmp_path, write_cifar):
     """One training image of class 4, none in the test set: the model needs 5 outputs even
     when the stratified subset leaves that image out (it may be a validation target)."""
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for index, name in enumerate([f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]):
-        labels = [0, 1, 2, 4] if index == 0 else [0, 1, 2, 3]
-        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": labels}
-        (folder / name).write_bytes(pickle.dumps(batch))
+    write_cifar(tmp_path, [[0, 1, 2, 4]] + [[0, 1, 2, 3]] * 4, [0, 1, 2, 3])
     data = load_dataset("cifar10", tmp_path, val_fraction=0.25, train_size=4)
     assert data.num_classes == 5 and 4 not in data.y_train.tolist()
     assert sorted(data.y_train.tolist()) == [0, 1, 2, 3]  # stratified: one per big class
@@ -71,14 +65,8 @@ def test_fashion_mnist_from_idx_files_and_missing_files(tmp_path):
         load_fashion_mnist(tmp_path / "absent")
 
 
-def test_cifar10_from_python_batches_and_missing_folder(tmp_path):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8),
-                 b"labels": [0, 1, 2, 3]}
-        (folder / name).write_bytes(pickle.dumps(batch))
+def test_cifar10_from_python_batches_and_missing_folder(tmp_path, write_cifar):
+    write_cifar(tmp_path, [[0, 1, 2, 3]] * 5, [0, 1, 2, 3])
     data = load_dataset("cifar10", tmp_path, val_fraction=0.25)
     assert data.x_train.shape == (15, 3, 32, 32) and data.x_test.shape == (4, 3, 32, 32)
     assert data.num_classes == 4

@@ -1,9 +1,7 @@
 """The study command: a resumable grid of runs, paired 95 % intervals, its table and figure."""
 import json
 import math
-import pickle
 
-import numpy as np
 import pytest
 
 from kymatio.experiments import ConfigError, StudySpec, run_study, study
@@ -83,14 +81,8 @@ def test_spec_errors_name_the_field(tmp_path):
         run_study(QUICK_SPEC, tmp_path)
 
 
-def test_the_study_runs_on_cifar10_batches_from_data_dir(tmp_path):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": rng.integers(0, 256, (20, 3072), dtype=np.uint8),
-                 b"labels": [i % 10 for i in range(20)]}
-        (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
+def test_the_study_runs_on_cifar10_batches_from_data_dir(tmp_path, write_cifar):
+    write_cifar(tmp_path, [[i % 10 for i in range(20)]] * 5, [i % 10 for i in range(20)])
     assert main(["study", "--dataset", "cifar10", "--data-dir", str(tmp_path), "--labels",
                  "20", "--seeds", "1", "--variants", "s-ll", "ls-ll-morlet", "--set",
                  "epochs_joint=1", "--set", "steps_per_epoch=2", "--set", "batch_size=8",
