@@ -27,12 +27,13 @@ CONFIG_FILE = "config.json"
 STATE_FILE = "state.pt"
 HISTORY_FILE = "history.csv"
 TMP_SUFFIX = ".tmp"
+PROBE = ".write-probe"
 
 
 def _is_run_file(name: str) -> bool:
     if name.endswith(TMP_SUFFIX):
         name = name[:-len(TMP_SUFFIX)]
-    return name in (RESULTS_FILE, CONFIG_FILE, STATE_FILE, HISTORY_FILE) or (
+    return name in (RESULTS_FILE, CONFIG_FILE, STATE_FILE, HISTORY_FILE, PROBE) or (
         name.startswith("checkpoint_") and name.endswith(".pt"))
 
 
@@ -170,7 +171,7 @@ def prepare_out_dir(path: PathLike, overwrite: bool = False, resume: bool = Fals
 
 def probe_writable(folder: Path) -> None:
     """Create and delete a file in ``folder`` (OSError if it cannot)."""
-    probe = folder / f".write-probe{TMP_SUFFIX}"
+    probe = folder / f"{PROBE}{TMP_SUFFIX}"
     probe.write_bytes(b"")
     probe.unlink()
 
