@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from .errors import ConfigError
 from .run_folder import RESULTS_FILE, probe_writable, read_json
 
-__all__ = ["load_runs", "summary_rows", "format_table", "pearson_r", "plot_size_vs_accuracy",
+__all__ = ["load_runs", "model_label", "summary_rows", "format_table", "pearson_r", "plot_size_vs_accuracy",
            "plot_size_vs_gain", "plot_delta_vs_gain", "plot_curves", "analyze", "new_figure",
            "save_figure", "COLUMNS"]
 
@@ -70,10 +70,25 @@ def load_runs(root: PathLike) -> List[Run]:
     return runs
 
 
+def model_label(results: Dict[str, Any]) -> str:
+    """The model of a run, with the arguments that tell scattering variants apart:
+    ``scattering-linear[learnable,morlet]``, ``scattering-linear[fixed]``."""
+    spec = results["model"]
+    kwargs = spec.get("kwargs") or {}
+    tags = []
+    if "learnable" in kwargs:
+        tags.append("learnable" if kwargs["learnable"] else "fixed")
+    for key, default in (("parametrization", "filters"), ("initialization", "kymatio")):
+        if kwargs.get(key, default) != default:
+            tags.append(str(kwargs[key]))
+    name = spec.get("name", "?")
+    return f"{name}[{','.join(tags)}]" if tags else name
+
+
 def summary_rows(runs: Sequence[Run]) -> List[Dict[str, Any]]:
     """One dict per run with the :data:`COLUMNS` values (None where a run has none),
-    sorted by model, then training size, then name."""
-    rows = [{"run": name, "model": results["model"].get("name", "?"),
+    sorted by model (:func:`model_label`), then training size, then name."""
+    rows = [{"run": name, "model": model_label(results),
              "train": results["data"].get("train"),
              **{key: results.get(key) for key in COLUMNS[3:8]},
              "test_acc": results["test_accuracy"],
@@ -242,7 +257,7 @@ def plot_curves(name: str, results: Dict[str, Any], path: PathLike) -> Path:
         axis.set_xlabel("epoch")
         axis.grid(alpha=0.3)
         axis.legend(fontsize="small")
-    figure.suptitle(f"{name} ({results['model'].get('name', '?')})")
+    figure.suptitle(f"{name} ({model_label(results)})")
     return save_figure(figure, path)
 
 

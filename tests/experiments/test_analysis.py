@@ -29,8 +29,8 @@ def test_analyze_prints_the_seed_columns_and_draws_the_plots(runs, capsys):
     assert lines[0].split() == list(COLUMNS)
     rows = [line.split() for line in lines[2:5]]
     assert [row[:3] for row in rows] == [["cnn", "cnn", "60"],
-                                         ["s60", "scattering-linear", "60"],
-                                         ["s120", "scattering-linear", "120"]]
+                                         ["s60", "scattering-linear[learnable]", "60"],
+                                         ["s120", "scattering-linear[learnable]", "120"]]
     assert rows[0][3] == "-" and rows[0][5] == "-"  # no phase A for the CNN: no gain
     assert rows[1][5].startswith(("+", "-"))
     for name in ("plot_size_vs_accuracy", "plot_size_vs_gain", "plot_delta_vs_gain"):
