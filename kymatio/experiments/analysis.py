@@ -16,9 +16,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .errors import ConfigError
 from .run_folder import RESULTS_FILE, probe_writable, read_json
+from .study import STUDY_FILE
 
-__all__ = ["load_runs", "model_label", "summary_rows", "format_table", "pearson_r", "plot_size_vs_accuracy",
-           "plot_size_vs_gain", "plot_delta_vs_gain", "plot_curves", "analyze", "new_figure",
+__all__ = ["load_runs", "model_label", "summary_rows", "format_table", "pearson_r",
+           "plot_size_vs_accuracy", "plot_size_vs_gain", "plot_delta_vs_gain", "plot_curves",
+           "read_study", "format_study_table", "plot_study", "analyze", "new_figure",
            "save_figure", "COLUMNS"]
 
 PathLike = Union[str, Path]
@@ -261,6 +263,82 @@ def plot_curves(name: str, results: Dict[str, Any], path: PathLike) -> Path:
     return save_figure(figure, path)
 
 
+def read_study(path: PathLike) -> Dict[str, Any]:
+    """A ``study.json``; :class:`ConfigError` if it is not one."""
+    study = read_json(path, "analyze")
+    if not isinstance(study, dict) or not all(isinstance(study.get(key), list)
+                                              for key in ("cells", "paired")):
+        raise ConfigError(f"analyze: {path} is not a study summary (no 'cells' and "
+                          f"'paired' lists); run the study command again to rewrite it.")
+    return study
+
+
+def _estimate(summary: Dict[str, Any], sign: bool = False) -> str:
+    if not summary["n"]:
+        return "-"
+    mean = f"{100 * summary['mean']:{'+' if sign else ''}.2f}"
+    if summary["ci95"] is None:
+        return mean
+    low, high = (f"{100 * v:{'+' if sign else ''}.2f}" for v in summary["ci95"])
+    return f"{mean} [{low}, {high}]"
+
+
+def format_study_table(study: Dict[str, Any]) -> str:
+    """The study as a table: per label count and variant, the mean test accuracy with its
+    95 % interval (percent), and the paired difference with the fixed twin."""
+    paired = {(p["labels"], p["variant"]): p for p in study["paired"]}
+    rows = [("labels", "model", "n", "test accuracy % [95% CI]",
+             "vs fixed twin, points [95% CI]")]
+    for cell in study["cells"]:
+        pair = paired.get((cell["labels"], cell["variant"]))
+        rows.append((str(cell["labels"]), cell["label"], str(cell["test_accuracy"]["n"]),
+                     _estimate(cell["test_accuracy"]),
+                     _estimate(pair["test_difference"], sign=True) if pair else ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(text.ljust(w) for text, w in zip(row, widths)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def plot_study(study: Dict[str, Any], path: PathLike) -> Path:
+    """Test accuracy against label count per variant, with 95 % intervals (error bars),
+    and the paired differences with the twins in a second panel."""
+    figure = new_figure(10, 4.2)
+    accuracy_axis, difference_axis = figure.subplots(1, 2)
+    labels = {cell["variant"]: cell["label"] for cell in study["cells"]}
+
+    def draw(axis: Any, entries: List[Dict[str, Any]], key: str, name: str) -> None:
+        points = [e for e in entries if e[key]["n"]]
+        xs = [e["labels"] for e in points]
+        ys = [100 * e[key]["mean"] for e in points]
+        errors = [[100 * (e[key]["mean"] - e[key]["ci95"][0]) if e[key]["ci95"] else 0
+                   for e in points],
+                  [100 * (e[key]["ci95"][1] - e[key]["mean"]) if e[key]["ci95"] else 0
+                   for e in points]]
+        axis.errorbar(xs, ys, yerr=errors, marker="o", capsize=4, label=name)
+
+    for variant in dict.fromkeys(cell["variant"] for cell in study["cells"]):
+        draw(accuracy_axis, [c for c in study["cells"] if c["variant"] == variant],
+             "test_accuracy", labels[variant])
+    for variant in dict.fromkeys(p["variant"] for p in study["paired"]):
+        pairs = [p for p in study["paired"] if p["variant"] == variant]
+        draw(difference_axis, pairs, "test_difference",
+             f"{labels[variant]} - {labels.get(pairs[0]['twin'], pairs[0]['twin'])}")
+    difference_axis.axhline(0, color="black", linewidth=0.8)
+    accuracy_axis.set_ylabel("test accuracy (%), mean and 95 % CI")
+    difference_axis.set_ylabel("paired difference (points), 95 % CI")
+    for axis in (accuracy_axis, difference_axis):
+        axis.set_xscale("log")
+        axis.set_xlabel("labelled training images")
+        axis.grid(alpha=0.3)
+        if axis.lines or axis.containers:
+            axis.legend(fontsize="small")
+    seeds = max((cell["test_accuracy"]["n"] for cell in study["cells"]), default=0)
+    figure.suptitle(f"{study.get('spec', {}).get('dataset', '')}: {seeds} seeds per point")
+    return save_figure(figure, path)
+
+
 def _plots_folder(path: Path) -> Path:
     try:
         (path / "curves").mkdir(parents=True, exist_ok=True)
@@ -281,8 +359,6 @@ def analyze(root: PathLike, plots: Optional[PathLike] = None) -> str:
         The table(s) and the list of the figures written.
     """
     root = Path(root)
-    from .study import STUDY_FILE, format_study_table, plot_study, read_study
-
     study = read_study(root / STUDY_FILE) if (root / STUDY_FILE).is_file() else None
     runs = load_runs(root)
     rows = summary_rows(runs)

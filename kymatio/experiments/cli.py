@@ -240,7 +240,8 @@ def _add_study_parser(commands: Any) -> None:
 def _study(args: argparse.Namespace) -> str:
     import dataclasses
 
-    from .study import QUICK_SPEC, StudySpec, format_study_table, run_study
+    from .analysis import format_study_table
+    from .study import QUICK_SPEC, StudySpec, run_study
 
     base = QUICK_SPEC if args.quick else StudySpec()
     changes: Dict[str, Any] = {}

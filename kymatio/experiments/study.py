@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from .config import RUNTIME_FIELDS, ExperimentConfig
 from .datasets import DATASET_NAMES
@@ -31,8 +31,7 @@ from .errors import ConfigError
 from .run_folder import CONFIG_FILE, RESULTS_FILE, read_json, write_json
 
 __all__ = ["Variant", "VARIANTS", "VARIANT_NAMES", "PROTOCOL", "StudySpec", "QUICK_SPEC",
-           "run_study", "summarize", "interval", "read_study", "format_study_table",
-           "plot_study", "STUDY_FILE", "SPEC_FILE"]
+           "run_study", "summarize", "interval", "STUDY_FILE", "SPEC_FILE"]
 
 logger = logging.getLogger(__name__)
 PathLike = Union[str, Path]
@@ -370,82 +369,3 @@ def summarize(spec: StudySpec, out_dir: PathLike, command: Optional[str] = None
                                          "progress")}
     return {"spec": spec.to_dict(), "command": command, "protocol": protocol,
             "cells": cells, "paired": paired, "missing": missing}
-
-
-def read_study(path: PathLike) -> Dict[str, Any]:
-    """A ``study.json``; :class:`ConfigError` if it is not one."""
-    study = read_json(path, "analyze")
-    if not isinstance(study, dict) or not all(isinstance(study.get(key), list)
-                                              for key in ("cells", "paired")):
-        raise ConfigError(f"analyze: {path} is not a study summary (no 'cells' and "
-                          f"'paired' lists); run the study command again to rewrite it.")
-    return study
-
-
-def _estimate(summary: Dict[str, Any], sign: bool = False) -> str:
-    if not summary["n"]:
-        return "-"
-    mean = f"{100 * summary['mean']:{'+' if sign else ''}.2f}"
-    if summary["ci95"] is None:
-        return mean
-    low, high = (f"{100 * v:{'+' if sign else ''}.2f}" for v in summary["ci95"])
-    return f"{mean} [{low}, {high}]"
-
-
-def format_study_table(study: Dict[str, Any]) -> str:
-    """The study as a table: per label count and variant, the mean test accuracy with its
-    95 % interval (percent), and the paired difference with the fixed twin."""
-    paired = {(p["labels"], p["variant"]): p for p in study["paired"]}
-    rows = [("labels", "model", "n", "test accuracy % [95% CI]",
-             "vs fixed twin, points [95% CI]")]
-    for cell in study["cells"]:
-        pair = paired.get((cell["labels"], cell["variant"]))
-        rows.append((str(cell["labels"]), cell["label"], str(cell["test_accuracy"]["n"]),
-                     _estimate(cell["test_accuracy"]),
-                     _estimate(pair["test_difference"], sign=True) if pair else ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(text.ljust(w) for text, w in zip(row, widths)).rstrip()
-             for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def plot_study(study: Dict[str, Any], path: PathLike) -> Path:
-    """Test accuracy against label count per variant, with 95 % intervals (error bars),
-    and the paired differences with the twins in a second panel."""
-    from .analysis import new_figure, save_figure
-
-    figure = new_figure(10, 4.2)
-    accuracy_axis, difference_axis = figure.subplots(1, 2)
-    labels = {cell["variant"]: cell["label"] for cell in study["cells"]}
-
-    def draw(axis: Any, entries: List[Dict[str, Any]], key: str, name: str) -> None:
-        points = [e for e in entries if e[key]["n"]]
-        xs = [e["labels"] for e in points]
-        ys = [100 * e[key]["mean"] for e in points]
-        errors = [[100 * (e[key]["mean"] - e[key]["ci95"][0]) if e[key]["ci95"] else 0
-                   for e in points],
-                  [100 * (e[key]["ci95"][1] - e[key]["mean"]) if e[key]["ci95"] else 0
-                   for e in points]]
-        axis.errorbar(xs, ys, yerr=errors, marker="o", capsize=4, label=name)
-
-    for variant in dict.fromkeys(cell["variant"] for cell in study["cells"]):
-        draw(accuracy_axis, [c for c in study["cells"] if c["variant"] == variant],
-             "test_accuracy", labels[variant])
-    for variant in dict.fromkeys(p["variant"] for p in study["paired"]):
-        pairs = [p for p in study["paired"] if p["variant"] == variant]
-        draw(difference_axis, pairs, "test_difference",
-             f"{labels[variant]} - {labels.get(pairs[0]['twin'], pairs[0]['twin'])}")
-    difference_axis.axhline(0, color="black", linewidth=0.8)
-    accuracy_axis.set_ylabel("test accuracy (%), mean and 95 % CI")
-    difference_axis.set_ylabel("paired difference (points), 95 % CI")
-    for axis in (accuracy_axis, difference_axis):
-        axis.set_xscale("log")
-        axis.set_xlabel("labelled training images")
-        axis.grid(alpha=0.3)
-        if axis.lines or axis.containers:
-            axis.legend(fontsize="small")
-    dataset = study.get("spec", {}).get("dataset", "")
-    figure.suptitle(f"{dataset}: {max((c['test_accuracy']['n'] for c in study['cells']), default=0)} "
-                    f"seeds per point")
-    return save_figure(figure, path)

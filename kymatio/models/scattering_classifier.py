@@ -213,7 +213,9 @@ class ExampleLinearClassifier(ScatteringClassifier):
 
     Parameters
     ----------
-    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization, pre_pad, initialization
+    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization
+        As in :class:`ScatteringClassifier`.
+    pre_pad, initialization
         As in :class:`ScatteringClassifier`.
     normalize : bool or str, optional
         Normalisation before the linear layer (see :func:`feature_normalization`):

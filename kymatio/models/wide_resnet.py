@@ -118,7 +118,9 @@ class ScatteringWideResNet(ScatteringClassifier):
 
     Parameters
     ----------
-    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization, pre_pad, initialization
+    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization
+        As in :class:`~kymatio.models.ScatteringClassifier`.
+    pre_pad, initialization
         As in :class:`~kymatio.models.ScatteringClassifier`.
     width : int, optional
         Widening factor ``k`` (default 1).

@@ -1,4 +1,4 @@
-"""The two-phase training harness, its model registry and its command line."""
+"""The two-phase training harness and its model registry."""
 import copy
 import dataclasses
 import json
@@ -12,8 +12,8 @@ import torch
 
 from kymatio.experiments import (ConfigError, ExperimentConfig, build_model,
                                  evaluate_checkpoint, load_checkpoint, run_experiment)
-from kymatio.experiments import distributed, harness, registry
-from kymatio.experiments.cli import _train_config, build_parser, main
+from kymatio.experiments import distributed, harness, phases, registry
+from kymatio.experiments.cli import build_parser
 from kymatio.experiments.distributed import resolve_device, setup_distributed
 
 # A scattering model small enough to train two phases on 300 digits in well under a second.
@@ -187,7 +187,7 @@ def test_run_restores_the_thread_count_even_on_errors(tmp_path):
 
 
 def test_non_finite_losses_are_written_as_null(tmp_path, monkeypatch):
-    monkeypatch.setattr(harness._Run, "train_epoch", lambda *args, **kwargs: float("nan"))
+    monkeypatch.setattr(phases.PhaseRunner, "train_epoch", lambda *args, **kwargs: float("nan"))
     results = run_experiment(tiny_config(tmp_path, epochs_head=1, epochs_joint=0))
 
     def refuse(constant):
@@ -325,14 +325,15 @@ def test_end_to_end_with_fixed_steps_and_a_cosine_schedule(tmp_path):
 
 
 def test_the_global_batch_is_split_between_processes(tmp_path, monkeypatch):
-    data = harness.ImageData(torch.zeros(20, 1, 4, 4), torch.arange(20) % 2,
+    data = phases.ImageData(torch.zeros(20, 1, 4, 4), torch.arange(20) % 2,
                              torch.zeros(2, 1, 4, 4), torch.zeros(2).long(),
                              torch.zeros(2, 1, 4, 4), torch.zeros(2).long(), 2)
     config = tiny_config(tmp_path, batch_size=8)
 
     def order(rank, world_size):
         context = distributed.DistributedContext(rank=rank, world_size=world_size)
-        run = harness._Run(config, context, data, None, {}, torch.Generator().manual_seed(0))
+        run = phases.PhaseRunner(config, context, data, None, {},
+                                  torch.Generator().manual_seed(0))
         return run.local_batch, run.steps_per_epoch(), run.epoch_order()
 
     batch, steps, whole = order(0, 1)

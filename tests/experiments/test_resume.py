@@ -27,7 +27,7 @@ CONFIG = dict(model="scattering-linear", model_kwargs={"J": 1, "L": 2, "learnabl
 # writing state.pt ("write").
 CHILD = r"""
 import sys, time
-from kymatio.experiments import cli, harness, run_folder
+from kymatio.experiments import cli, phases
 
 mode, phase, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 done = {"epochs": 0}
@@ -39,7 +39,7 @@ def hang():
 
 
 if mode == "epoch":
-    step = harness.train_epoch
+    step = phases.train_epoch
 
     def train_epoch(model, optimizer, x, y, order, batch_size, **kwargs):
         if harness_phase[0] == phase and done["epochs"] == epoch:
@@ -48,18 +48,18 @@ if mode == "epoch":
         done["epochs"] += 1
         return step(model, optimizer, x, y, order, batch_size, **kwargs)
 
-    harness.train_epoch = train_epoch
+    phases.train_epoch = train_epoch
     harness_phase = [None]
-    run_phase = harness._Run.run_phase
+    run_phase = phases.PhaseRunner.run_phase
 
     def tracking(self, index, name, *args):
         harness_phase[0] = name
         done["epochs"] = 0
         return run_phase(self, index, name, *args)
 
-    harness._Run.run_phase = tracking
+    phases.PhaseRunner.run_phase = tracking
 else:
-    save = harness.save_checkpoint
+    save = phases.save_checkpoint
 
     def save_checkpoint(path, checkpoint):
         current = checkpoint.get("current")
@@ -70,7 +70,7 @@ else:
             hang()
         save(path, checkpoint)
 
-    harness.save_checkpoint = save_checkpoint
+    phases.save_checkpoint = save_checkpoint
 sys.exit(cli.main(sys.argv[4:]))
 """
 
