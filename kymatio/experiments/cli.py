@@ -202,7 +202,7 @@ def _add_study_parser(commands: Any) -> None:
         "study", help="a grid of runs (label counts x variants x seeds) with 95 %% "
         "intervals in study.json; run it again to continue it",
         description="Train every variant at every label count with every seed (end to "
-        "end, fixed steps), then summarise: mean test accuracy with its 95 %% interval "
+        "end, fixed steps), then summarise: mean test accuracy with its 95 % interval "
         "per cell, and the paired difference of each learnable variant with its fixed twin.")
     study.add_argument("--dataset", choices=DATASET_NAMES,
                        help=f"data set (default: {spec.dataset})")

@@ -76,7 +76,7 @@ VARIANTS: Tuple[Variant, ...] = (
             {**_SCATTERING, "learnable": False, "normalize": "channels"}),
     Variant("ls-ll-filters", "LS+LL (filters)", "scattering-linear",
             {**_SCATTERING, "learnable": True, "normalize": "channels"}, twin="s-ll",
-            settings={"lr_frontend": 1e-3}),
+            settings={"lr_frontend": 1e-2}),
     Variant("ls-ll-morlet", "LS+LL (Morlet)", "scattering-linear",
             {**_SCATTERING, **_MORLET, "normalize": "channels"}, twin="s-ll",
             settings={"lr_frontend": 0.2}),
