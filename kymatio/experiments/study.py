@@ -68,7 +68,9 @@ class Variant:
 
 
 _SCATTERING = {"J": 2, "L": 8}
-_MORLET = {"learnable": True, "parametrization": "morlet", "initialization": "tight-frame"}
+# The wavelets' Morlet parameters learn; the low-pass stays fixed, as in the paper.
+_MORLET = {"learnable": True, "parametrization": "morlet", "initialization": "tight-frame",
+           "learnable_lowpass": False}
 #: The variants a study can run. The frontend learning rates were chosen on the
 #: validation split (docs: Results).
 VARIANTS: Tuple[Variant, ...] = (

@@ -55,6 +55,18 @@ def feature_normalization(normalize: Union[bool, str], channels: int,
                          nn.Flatten())
 
 
+def _fix_lowpass(scattering: nn.Module) -> None:
+    """Register the low-pass state of a learnable torch ``Scattering2D`` as a buffer (the
+    same ``state_dict`` key): the wavelets stay parameters. ``set_learnable(True)`` would
+    make it a parameter again."""
+    name = "phi_sigma" if scattering.parametrization == "morlet" else "phi_r0"
+    learnable, scattering.learnable = scattering.learnable, False
+    try:
+        scattering.register_filters({name: getattr(scattering, name).detach()})
+    finally:
+        scattering.learnable = learnable
+
+
 class ScatteringClassifier(TwoPhaseClassifier):
     """A 2D scattering transform followed by a classifier head.
 
@@ -86,6 +98,11 @@ class ScatteringClassifier(TwoPhaseClassifier):
         ``'tight-frame'`` or ``'random'`` (Parametric Scattering Networks; see
         :mod:`kymatio.models.morlet_initialization`); ``'random'`` draws from torch's
         global generator.
+    learnable_lowpass : bool, optional
+        With ``learnable``: whether the low-pass filter (``phi_sigma`` or ``phi_r0``)
+        learns too (default True). False keeps it fixed, as Parametric Scattering Networks
+        do: only the wavelets learn, and the averaging scale (the invariance) stays.
+        Large Morlet learning rates can otherwise shrink the low-pass width to nothing.
 
     Attributes
     ----------
@@ -106,7 +123,7 @@ class ScatteringClassifier(TwoPhaseClassifier):
                  in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
                  parametrization: str = "filters", pre_pad: bool = False,
-                 initialization: str = "kymatio", *,
+                 initialization: str = "kymatio", learnable_lowpass: bool = True, *,
                  shape: Optional[ImageSize] = None) -> None:
         image_size = renamed_argument(type(self).__name__, "image_size", image_size,
                                       "shape", shape)
@@ -116,11 +133,13 @@ class ScatteringClassifier(TwoPhaseClassifier):
                              f"got {initialization!r}.")
         self.J, self.L, self.max_order, self.learnable = J, L, max_order, learnable
         self.parametrization, self.pre_pad = parametrization, pre_pad
-        self.initialization = initialization
+        self.initialization, self.learnable_lowpass = initialization, learnable_lowpass
         self.input_size = compute_padding(*self.image_size, J) if pre_pad else self.image_size
         self.scattering = self._build_scattering()
         if initialization != "kymatio":
             initialize_morlet(self.scattering, initialization)
+        if learnable and not learnable_lowpass:
+            _fix_lowpass(self.scattering)
         self.scattering_shape, self.classifier_input_dim = self._feature_sizes()
         self.classifier = self._build_classifier()
 
@@ -215,7 +234,7 @@ class ExampleLinearClassifier(ScatteringClassifier):
     ----------
     J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization
         As in :class:`ScatteringClassifier`.
-    pre_pad, initialization
+    pre_pad, initialization, learnable_lowpass
         As in :class:`ScatteringClassifier`.
     normalize : bool or str, optional
         Normalisation before the linear layer (see :func:`feature_normalization`):
@@ -227,12 +246,14 @@ class ExampleLinearClassifier(ScatteringClassifier):
                  in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
                  parametrization: str = "filters", pre_pad: bool = False,
-                 normalize: Union[bool, str] = True, initialization: str = "kymatio", *,
+                 normalize: Union[bool, str] = True, initialization: str = "kymatio",
+                 learnable_lowpass: bool = True, *,
                  shape: Optional[Sequence[int]] = None) -> None:
         self.normalize = normalize
         super().__init__(J, image_size, in_channels, num_classes, L=L, max_order=max_order,
                          learnable=learnable, parametrization=parametrization,
-                         pre_pad=pre_pad, initialization=initialization, shape=shape)
+                         pre_pad=pre_pad, initialization=initialization,
+                         learnable_lowpass=learnable_lowpass, shape=shape)
 
     def _build_classifier(self) -> nn.Module:
         channels = self.in_channels * self.scattering_shape[0]

@@ -120,7 +120,7 @@ class ScatteringWideResNet(ScatteringClassifier):
     ----------
     J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization
         As in :class:`~kymatio.models.ScatteringClassifier`.
-    pre_pad, initialization
+    pre_pad, initialization, learnable_lowpass
         As in :class:`~kymatio.models.ScatteringClassifier`.
     width : int, optional
         Widening factor ``k`` (default 1).
@@ -132,11 +132,13 @@ class ScatteringWideResNet(ScatteringClassifier):
                  in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
                  parametrization: str = "filters", pre_pad: bool = False,
-                 initialization: str = "kymatio", width: int = 1, blocks: int = 1) -> None:
+                 initialization: str = "kymatio", learnable_lowpass: bool = True,
+                 width: int = 1, blocks: int = 1) -> None:
         self.width, self.blocks = _positive_int("width", width), _positive_int("blocks", blocks)
         super().__init__(J, image_size, in_channels, num_classes, L=L, max_order=max_order,
                          learnable=learnable, parametrization=parametrization,
-                         pre_pad=pre_pad, initialization=initialization)
+                         pre_pad=pre_pad, initialization=initialization,
+                         learnable_lowpass=learnable_lowpass)
 
     def _build_classifier(self) -> nn.Module:
         channels = self.in_channels * self.scattering_shape[0]

@@ -79,3 +79,22 @@ def test_classifier_initialization_argument():
     assert float(model.scattering.psi_sigma.detach().min()) > 1.0  # not Kymatio's 0.8 at j = 0
     with pytest.raises(ValueError, match="initialization must be one of kymatio, tight-frame"):
         ExampleLinearClassifier(2, (16, 16), 1, 3, initialization="he")
+
+
+@pytest.mark.parametrize("parametrization, lowpass", [("morlet", "phi_sigma"),
+                                                      ("filters", "phi_r0")])
+def test_a_fixed_lowpass_leaves_only_the_wavelets_learnable(parametrization, lowpass):
+    kwargs = dict(L=4, learnable=True, parametrization=parametrization)
+    model = ExampleLinearClassifier(2, (16, 16), 1, 3, learnable_lowpass=False, **kwargs)
+    learned = [name for name, _ in model.scattering.filter_parameters()]
+    assert lowpass not in learned and learned and all(n.startswith("psi") for n in learned)
+    reference = ExampleLinearClassifier(2, (16, 16), 1, 3, **kwargs)
+    assert model.state_dict().keys() == reference.state_dict().keys()
+    assert {id(p) for p in model.frontend_parameters()} == \
+        {id(p) for _, p in model.scattering.filter_parameters()}
+    reference.load_state_dict(model.state_dict())
+    x = torch.randn(4, 1, 16, 16)
+    model.eval(), reference.eval()
+    torch.testing.assert_close(model(x), reference(x))
+    model(x).square().sum().backward()
+    assert all(p.grad is not None for p in model.frontend_parameters())
