@@ -1,29 +1,27 @@
 """Image classification data sets of the harness and the examples, all read from local
-files.
+files, and their stratified validation split and training subset.
 
 Nothing is ever downloaded: the digits ship with scikit-learn, Fashion-MNIST comes from the
-Debian package ``dataset-fashion-mnist`` (or any folder with the four idx files), and
-CIFAR-10 from a folder in its standard python-pickle layout.
+Debian package ``dataset-fashion-mnist`` (or any folder with the four idx files), CIFAR-10
+from a folder in its standard python-pickle layout, and ``image-folder`` from an
+ImageNet-style folder (see :mod:`~kymatio.experiments.data_files`).
 """
-import gzip
-import pickle
 from pathlib import Path
 from typing import NamedTuple, Optional, Tuple, Union
 
-import numpy as np
 import torch
 
+from .data_files import FASHION_MNIST_DIR, load_cifar10, load_fashion_mnist, load_image_folder
+from .errors import ConfigError
+
 __all__ = ["DATASET_NAMES", "ImageData", "load_dataset", "upsampled_digits",
-           "load_fashion_mnist", "load_cifar10", "split_validation", "FASHION_MNIST_DIR"]
+           "load_fashion_mnist", "load_cifar10", "load_image_folder", "stratified_indices",
+           "FASHION_MNIST_DIR", "DEFAULT_FOLDER_SIZE"]
 
 #: The data sets of :func:`load_dataset`.
-DATASET_NAMES = ("digits", "fashion-mnist", "cifar10")
-
-#: Where the Debian package ``dataset-fashion-mnist`` installs the files.
-FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
-FASHION_FILES = {"x_train": "train-images-idx3-ubyte", "y_train": "train-labels-idx1-ubyte",
-                 "x_test": "t10k-images-idx3-ubyte", "y_test": "t10k-labels-idx1-ubyte"}
-CIFAR_TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
+DATASET_NAMES = ("digits", "fashion-mnist", "cifar10", "image-folder")
+#: Side of the ``image-folder`` images unless ``image_size`` is given.
+DEFAULT_FOLDER_SIZE = 64
 #: Seed of the digits' train/test split: fixed, every run is tested on the same images.
 DIGITS_SPLIT_SEED = 0
 PathLike = Union[str, Path]
@@ -87,163 +85,106 @@ def upsampled_digits(size: int = 32, seed: int = 0, test_size: float = 0.3,
     return images[train], labels[train], images[test], labels[test]
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    """An idx array (the MNIST file format), gzipped or not."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        data = handle.read()
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
-        raise ValueError(f"{path} is not an idx file of unsigned bytes.")
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    array = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
-    if array.size != int(np.prod(shape)):
-        raise ValueError(f"{path} holds {array.size} values, its header says {shape}.")
-    return array.reshape(shape)
+def stratified_indices(labels: torch.Tensor, size: Union[int, float],
+                       generator: torch.Generator) -> torch.Tensor:
+    """A seeded random subset of ``range(len(labels))`` with the classes in proportion.
 
-
-def load_fashion_mnist(data_dir: Optional[PathLike] = None) -> Tuple[torch.Tensor, ...]:
-    """The 60,000 + 10,000 Fashion-MNIST images from local idx files.
+    Each class gets its share of ``size`` rounded down, and the images left over go to
+    the classes with the largest remainders (ties: the smaller label), so that 100
+    images of 10 balanced classes are 10 per class.
 
     Parameters
     ----------
-    data_dir : str or Path, optional
-        Folder of ``train-images-idx3-ubyte[.gz]`` and the three other files (default
-        :data:`FASHION_MNIST_DIR`).
+    labels : Tensor
+        Integer labels ``(n,)``.
+    size : int or float
+        Number of indices (int, at most ``n``) or fraction of ``n`` (float in (0, 1]).
+    generator : torch.Generator
+        Source of the draws.
 
     Returns
     -------
-    x_train, y_train, x_test, y_test : Tensor
-        Images ``(n, 1, 28, 28)`` in [0, 1] and labels ``(n,)``.
-
-    Raises
-    ------
-    FileNotFoundError
-        A file is missing; the message says how to get them.
+    Tensor
+        Sorted indices.
     """
-    folder = Path(data_dir or FASHION_MNIST_DIR)
-    arrays = {}
-    for key, stem in FASHION_FILES.items():
-        candidates = [folder / f"{stem}.gz", folder / stem]
-        found = next((path for path in candidates if path.is_file()), None)
-        if found is None:
-            raise FileNotFoundError(
-                f"Fashion-MNIST file {stem}.gz not found in {folder}. Install the Debian "
-                f"package (sudo apt-get install dataset-fashion-mnist, files in "
-                f"{FASHION_MNIST_DIR}) or put the four idx files of "
-                f"https://github.com/zalandoresearch/fashion-mnist in a folder and pass "
-                f"it as --data-dir.")
-        arrays[key] = torch.from_numpy(_read_idx(found).copy())
-    images = {key: arrays[key].float()[:, None] / 255.0 for key in ("x_train", "x_test")}
-    return (images["x_train"], arrays["y_train"].long(), images["x_test"],
-            arrays["y_test"].long())
+    total = len(labels)
+    count = size if isinstance(size, int) else round(size * total)
+    if not 0 <= count <= total:
+        raise ConfigError(f"train_size {size!r} asks for {count} images but only {total} "
+                          f"are available; give at most {total} (or a fraction).")
+    classes, counts = torch.unique(labels, return_counts=True)
+    exact = counts.double() * count / total
+    quota = exact.floor().long()
+    remainder = exact - quota
+    order = sorted(range(len(classes)), key=lambda i: (-float(remainder[i]), int(classes[i])))
+    for i in order[:count - int(quota.sum())]:
+        quota[i] += 1
+    chosen = []
+    for label, take in zip(classes.tolist(), quota.tolist()):
+        members = torch.nonzero(labels == label).flatten()
+        chosen.append(members[torch.randperm(len(members), generator=generator)[:take]])
+    return torch.cat(chosen).sort().values
 
 
-def load_cifar10(data_dir: PathLike) -> Tuple[torch.Tensor, ...]:
-    """CIFAR-10 from its python-pickle batches (``cifar-10-batches-py``).
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        The ``cifar-10-batches-py`` folder (``data_batch_1`` ... ``data_batch_5``,
-        ``test_batch``) or a folder containing it.
-
-    Returns
-    -------
-    x_train, y_train, x_test, y_test : Tensor
-        Images ``(n, 3, 32, 32)`` in [0, 1] and labels ``(n,)``.
-
-    Raises
-    ------
-    FileNotFoundError
-        The batches are not there; the message says where they were looked for.
-    """
-    if data_dir is None:
-        raise FileNotFoundError("CIFAR-10 needs --data-dir: the folder of the python "
-                                "batches (cifar-10-batches-py); it is never downloaded.")
-    folder = Path(data_dir)
-    if (folder / "cifar-10-batches-py").is_dir():
-        folder = folder / "cifar-10-batches-py"
-    missing = [name for name in CIFAR_TRAIN + ("test_batch",) if not (folder / name).is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"CIFAR-10 batches {missing} not found in {folder}. Extract "
-            f"cifar-10-python.tar.gz (https://www.cs.toronto.edu/~kriz/cifar.html) and pass "
-            f"the cifar-10-batches-py folder as --data-dir; it is never downloaded.")
-
-    def read(names: Tuple[str, ...]) -> Tuple[torch.Tensor, torch.Tensor]:
-        images, labels = [], []
-        for name in names:
-            with open(folder / name, "rb") as handle:
-                batch = pickle.load(handle, encoding="bytes")
-            images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
-            labels.append(np.asarray(batch[b"labels"], dtype=np.int64))
-        return (torch.from_numpy(np.concatenate(images)).float() / 255.0,
-                torch.from_numpy(np.concatenate(labels)))
-
-    return read(CIFAR_TRAIN) + read(("test_batch",))
+def _standardize(data: ImageData) -> ImageData:
+    mean = data.x_train.mean(dim=(0, 2, 3), keepdim=True)
+    std = data.x_train.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-8)
+    return data._replace(x_train=(data.x_train - mean) / std, x_val=(data.x_val - mean) / std,
+                         x_test=(data.x_test - mean) / std)
 
 
-def split_validation(x: torch.Tensor, y: torch.Tensor, fraction: float,
-                     generator: torch.Generator) -> Tuple[torch.Tensor, ...]:
-    """Hold out a seeded random ``fraction`` of ``(x, y)`` (at least one image).
-
-    Returns
-    -------
-    x_train, y_train, x_val, y_val : Tensor
-    """
-    if len(x) < 2:
-        raise ValueError(f"{len(x)} training image(s): at least 2 are needed to hold out a "
-                         f"validation split; raise train_limit.")
-    order = torch.randperm(len(x), generator=generator)
-    n_val = min(len(x) - 1, max(1, round(fraction * len(x))))
-    val, train = order[:n_val], order[n_val:]
-    return x[train], y[train], x[val], y[val]
+def _read(name: str, data_dir: Optional[PathLike], image_size: Optional[int]
+          ) -> Tuple[torch.Tensor, ...]:
+    if name == "digits":
+        return upsampled_digits(image_size or 32, seed=DIGITS_SPLIT_SEED)
+    if name == "fashion-mnist":
+        return load_fashion_mnist(data_dir)
+    if name == "cifar10":
+        return load_cifar10(data_dir)
+    if name == "image-folder":
+        return load_image_folder(data_dir, image_size or DEFAULT_FOLDER_SIZE)
+    raise ConfigError(f"dataset must be one of {', '.join(DATASET_NAMES)}; got {name!r}.")
 
 
 def load_dataset(name: str, data_dir: Optional[PathLike] = None,
                  image_size: Optional[int] = None, val_fraction: float = 0.15,
-                 train_limit: Optional[int] = None, seed: int = 0) -> ImageData:
-    """A data set, resized, standardised and split into train/validation/test.
+                 train_size: Optional[Union[int, float]] = None, seed: int = 0) -> ImageData:
+    """A data set, resized, split into train/validation/test and standardised.
 
-    The pixels are standardised per channel with the training statistics; the validation
-    split and the ``train_limit`` subset are seeded random draws from the training set.
-    The test set never depends on ``seed``: Fashion-MNIST and CIFAR-10 have their own, and
-    the digits' train/test split is drawn once with :data:`DIGITS_SPLIT_SEED`, so that runs
-    of different seeds are scored on the same images.
+    First a stratified ``val_fraction`` of the training images is held out for
+    validation; then ``train_size`` images (a count, or a fraction of what is left) are
+    drawn from the rest, stratified by class. Both draws follow ``seed``; the validation
+    set does not depend on ``train_size``, so that runs at several sizes are validated on
+    the same images. The pixels are standardised per channel with the statistics of the
+    training images kept. The test set never depends on ``seed``: Fashion-MNIST, CIFAR-10
+    and image folders have their own, and the digits' train/test split is drawn once with
+    :data:`DIGITS_SPLIT_SEED`.
 
     Parameters
     ----------
     name : str
         ``'digits'`` (scikit-learn's 8x8 digits, upsampled; fixed 70/30 stratified
-        train/test split),
-        ``'fashion-mnist'`` or ``'cifar10'``.
+        train/test split), ``'fashion-mnist'``, ``'cifar10'`` or ``'image-folder'``.
     data_dir : str or Path, optional
-        Folder of the files (see :func:`load_fashion_mnist`, :func:`load_cifar10`).
+        Folder of the files (see :func:`load_fashion_mnist`, :func:`load_cifar10`,
+        :func:`load_image_folder`).
     image_size : int, optional
-        Side of the images after bilinear resizing (default: 32 for the digits, the
-        native size otherwise).
+        Side of the images after bilinear resizing (default: 32 for the digits,
+        :data:`DEFAULT_FOLDER_SIZE` for image folders, the native size otherwise).
     val_fraction : float, optional
-        Fraction of the (limited) training set held out for validation.
-    train_limit : int, optional
-        Keep at most this many training images (before the validation split).
+        Fraction of the training images held out for validation.
+    train_size : int or float, optional
+        Training images kept after the validation split: a count, or a fraction in
+        (0, 1] (default: all).
     seed : int, optional
-        Seed of the validation split and the ``train_limit`` subset.
+        Seed of the validation split and the training subset.
 
     Returns
     -------
     ImageData
     """
     generator = torch.Generator().manual_seed(seed)
-    if name == "digits":
-        x_train, y_train, x_test, y_test = upsampled_digits(image_size or 32,
-                                                            seed=DIGITS_SPLIT_SEED)
-    elif name == "fashion-mnist":
-        x_train, y_train, x_test, y_test = load_fashion_mnist(data_dir)
-    elif name == "cifar10":
-        x_train, y_train, x_test, y_test = load_cifar10(data_dir)
-    else:
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
+    x_train, y_train, x_test, y_test = _read(name, data_dir, image_size)
     if image_size is not None and tuple(x_train.shape[-2:]) != (image_size, image_size):
         def resize(x: torch.Tensor) -> torch.Tensor:
             return torch.nn.functional.interpolate(x, size=(image_size, image_size),
@@ -252,11 +193,18 @@ def load_dataset(name: str, data_dir: Optional[PathLike] = None,
     # From every label, before subsetting: a class absent from the (limited) training or
     # validation split must still have an output.
     num_classes = int(max(y_train.max(), y_test.max())) + 1
-    if train_limit is not None and train_limit < len(x_train):
-        keep = torch.randperm(len(x_train), generator=generator)[:train_limit]
-        x_train, y_train = x_train[keep], y_train[keep]
-    x_train, y_train, x_val, y_val = split_validation(x_train, y_train, val_fraction, generator)
-    mean = x_train.mean(dim=(0, 2, 3), keepdim=True)
-    std = x_train.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-8)
-    return ImageData((x_train - mean) / std, y_train, (x_val - mean) / std, y_val,
-                     (x_test - mean) / std, y_test, num_classes)
+    if len(x_train) < 3:
+        raise ConfigError(f"{name} has {len(x_train)} training image(s): at least 3 are "
+                          f"needed for a validation split and batches of 2.")
+    n_val = min(len(x_train) - 2, max(1, round(val_fraction * len(x_train))))
+    val = stratified_indices(y_train, n_val, generator)
+    rest = torch.ones(len(x_train), dtype=torch.bool)
+    rest[val] = False
+    pool = torch.nonzero(rest).flatten()
+    if train_size is not None:
+        pool = pool[stratified_indices(y_train[pool], train_size, generator)]
+    if len(pool) < 2:
+        raise ConfigError(f"train_size {train_size!r} keeps {len(pool)} training image(s); "
+                          f"at least 2 are needed (one batch of 2): raise train_size.")
+    return _standardize(ImageData(x_train[pool], y_train[pool], x_train[val], y_train[val],
+                                  x_test, y_test, num_classes))

@@ -13,7 +13,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .config import ConfigError
+from .errors import ConfigError
 
 __all__ = ["DistributedContext", "setup_distributed", "teardown_distributed",
            "resolve_device", "shard_indices", "all_reduce_sum", "broadcast_buffers"]

@@ -1,8 +1,14 @@
-"""The error of a wrong experiment setting (its own module: the configuration and the model
-registry both raise it, and the configuration checks model arguments with the registry)."""
+"""The errors of wrong user input to the harness (their own module: the configuration,
+the model registry, the data readers and the run folder all raise them). The command line
+turns both into a one-line message and exit status 2."""
 
-__all__ = ["ConfigError"]
+__all__ = ["ConfigError", "DataError"]
 
 
 class ConfigError(ValueError):
-    """An invalid experiment setting; the message says which and what to do."""
+    """An invalid experiment setting; the message names it and says what to do."""
+
+
+class DataError(ValueError):
+    """A data file that cannot be read as its format (truncated, another format, or a
+    pickle referencing code); the message names the file."""

@@ -3,11 +3,12 @@ command line and the configuration, the default constructor arguments and the si
 ``quick`` command all derive."""
 import functools
 import inspect
+import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Tuple, Type
 
-from ..models import (ExampleLinearClassifier, ScatteringNet, TwoPhaseClassifier,
-                      VisionTransformer, WaveletTransformer)
+from ..models import (ExampleLinearClassifier, ScatteringNet, ScatteringWideResNet,
+                      TwoPhaseClassifier, VisionTransformer, WaveletTransformer, WideResNet)
 from ..models.transformer import PresetSizes
 from .errors import ConfigError
 
@@ -46,6 +47,11 @@ MODELS: Tuple[ModelEntry, ...] = (
     ModelEntry("scattering-net", ScatteringNet,
                defaults={"n_blocks": 2, "L": 8, "learnable": True},
                quick={"n_blocks": 1, "L": 2, "kernel_size": 3}),
+    ModelEntry("scattering-cnn", ScatteringWideResNet,
+               defaults={"J": 2, "L": 8, "learnable": True},
+               quick={"J": 1, "L": 2}),
+    ModelEntry("cnn", WideResNet, defaults={"width": 1, "blocks": 1},
+               quick={"width": 1, "blocks": 1}),
     ModelEntry("wavelet-transformer", WaveletTransformer,
                defaults={"preset": "tiny"},
                quick={"embed_dim": 32, "depth": 1, "num_heads": 2, "n_levels": 2,
@@ -91,6 +97,12 @@ def check_model_arguments(name: str, kwargs: Mapping[str, Any]) -> None:
     if unknown:
         raise ConfigError(f"{name}: unknown model argument(s) {unknown}. Accepted model "
                           f"arguments: {', '.join(accepted)}.")
+    for key, value in kwargs.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            raise ConfigError(f"model argument {key}={value!r} must be a finite JSON value "
+                              f"(number, string, true/false, null, list, object).") from None
 
 
 def model_arguments(name: str, overrides: Mapping[str, Any]) -> Dict[str, Any]:
@@ -123,7 +135,9 @@ def build_model(name: str, image_size: Tuple[int, int], in_channels: int, num_cl
     name : str
         One of :data:`MODEL_NAMES`: ``'scattering-linear'``
         (:class:`~kymatio.models.ExampleLinearClassifier`), ``'scattering-net'``
-        (:class:`~kymatio.models.ScatteringNet`), ``'wavelet-transformer'``
+        (:class:`~kymatio.models.ScatteringNet`), ``'scattering-cnn'``
+        (:class:`~kymatio.models.ScatteringWideResNet`), ``'cnn'``
+        (:class:`~kymatio.models.WideResNet`), ``'wavelet-transformer'``
         (:class:`~kymatio.models.WaveletTransformer`) or ``'vit'``
         (:class:`~kymatio.models.VisionTransformer`).
     image_size : tuple of int

@@ -8,7 +8,7 @@ filters); a subclass says which head to put on the flattened coefficients
 does). ``ScatteringBase`` is its other name, the one of the learnable-Kymatio seed.
 """
 import math
-from typing import Iterator, Optional, Sequence, Tuple
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import nn
@@ -16,9 +16,55 @@ from torch import nn
 from .._deprecation import renamed_argument
 from ..scattering2d.utils import compute_padding
 from ..torch import Scattering2D
+from .morlet_initialization import INITIALIZATIONS, initialize_morlet
 from .two_phase import ImageSize, TwoPhaseClassifier
 
-__all__ = ["ScatteringClassifier", "ScatteringBase", "ExampleLinearClassifier"]
+__all__ = ["ScatteringClassifier", "ScatteringBase", "ExampleLinearClassifier",
+           "NORMALIZATIONS", "feature_normalization"]
+
+#: The normalisations of the scattering features before a head.
+NORMALIZATIONS = ("features", "channels", "none")
+
+
+def feature_normalization(normalize: Union[bool, str], channels: int,
+                          shape: Sequence[int]) -> nn.Module:
+    """The normalisation layer of flattened scattering features ``(B, channels * H * W)``.
+
+    Parameters
+    ----------
+    normalize : bool or str
+        ``'features'`` (or True): every feature standardised, ``nn.BatchNorm1d`` without
+        affine parameters; ``'channels'``: a batch normalisation per coefficient map
+        (``nn.BatchNorm2d(channels)``, with affine parameters, as in Parametric Scattering
+        Networks), features kept flattened; ``'none'`` (or False): identity.
+    channels : int
+        Coefficient maps per image (``in_channels * K``).
+    shape : sequence of int
+        ``(H, W)`` of the maps.
+    """
+    mode = {True: "features", False: "none"}.get(normalize, normalize) \
+        if isinstance(normalize, bool) else normalize
+    if mode not in NORMALIZATIONS:
+        raise ValueError(f"normalize must be one of {', '.join(NORMALIZATIONS)} (or a "
+                         f"bool), got {normalize!r}.")
+    if mode == "none":
+        return nn.Identity()
+    if mode == "features":
+        return nn.BatchNorm1d(channels * math.prod(shape), affine=False)
+    return nn.Sequential(nn.Unflatten(1, (channels, *shape)), nn.BatchNorm2d(channels),
+                         nn.Flatten())
+
+
+def _fix_lowpass(scattering: nn.Module) -> None:
+    """Register the low-pass state of a learnable torch ``Scattering2D`` as a buffer (the
+    same ``state_dict`` key): the wavelets stay parameters. ``set_learnable(True)`` would
+    make it a parameter again."""
+    name = "phi_sigma" if scattering.parametrization == "morlet" else "phi_r0"
+    learnable, scattering.learnable = scattering.learnable, False
+    try:
+        scattering.register_filters({name: getattr(scattering, name).detach()})
+    finally:
+        scattering.learnable = learnable
 
 
 class ScatteringClassifier(TwoPhaseClassifier):
@@ -47,6 +93,16 @@ class ScatteringClassifier(TwoPhaseClassifier):
         ``'filters'`` (default) or ``'morlet'``, see :class:`kymatio.torch.Scattering2D`.
     pre_pad : bool, optional
         Whether the images are already padded (see :class:`kymatio.torch.Scattering2D`).
+    initialization : str, optional
+        Initial wavelets: ``'kymatio'`` (default, the transform as built),
+        ``'tight-frame'`` or ``'random'`` (Parametric Scattering Networks; see
+        :mod:`kymatio.models.morlet_initialization`); ``'random'`` draws from torch's
+        global generator.
+    learnable_lowpass : bool, optional
+        With ``learnable``: whether the low-pass filter (``phi_sigma`` or ``phi_r0``)
+        learns too (default True). False keeps it fixed, as Parametric Scattering Networks
+        do: only the wavelets learn, and the averaging scale (the invariance) stays.
+        Large Morlet learning rates can otherwise shrink the low-pass width to nothing.
 
     Attributes
     ----------
@@ -66,15 +122,24 @@ class ScatteringClassifier(TwoPhaseClassifier):
     def __init__(self, J: int, image_size: Optional[ImageSize] = None,
                  in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
-                 parametrization: str = "filters", pre_pad: bool = False, *,
+                 parametrization: str = "filters", pre_pad: bool = False,
+                 initialization: str = "kymatio", learnable_lowpass: bool = True, *,
                  shape: Optional[ImageSize] = None) -> None:
         image_size = renamed_argument(type(self).__name__, "image_size", image_size,
                                       "shape", shape)
         super().__init__(image_size, in_channels, num_classes)
+        if initialization not in INITIALIZATIONS:
+            raise ValueError(f"initialization must be one of {', '.join(INITIALIZATIONS)}, "
+                             f"got {initialization!r}.")
         self.J, self.L, self.max_order, self.learnable = J, L, max_order, learnable
         self.parametrization, self.pre_pad = parametrization, pre_pad
+        self.initialization, self.learnable_lowpass = initialization, learnable_lowpass
         self.input_size = compute_padding(*self.image_size, J) if pre_pad else self.image_size
         self.scattering = self._build_scattering()
+        if initialization != "kymatio":
+            initialize_morlet(self.scattering, initialization)
+        if learnable and not learnable_lowpass:
+            _fix_lowpass(self.scattering)
         self.scattering_shape, self.classifier_input_dim = self._feature_sizes()
         self.classifier = self._build_classifier()
 
@@ -162,30 +227,36 @@ ScatteringBase = ScatteringClassifier
 
 
 class ExampleLinearClassifier(ScatteringClassifier):
-    """Scattering followed by a linear layer (optionally after a parameter-free batch
-    normalisation of the features).
+    """Scattering followed by a linear layer (optionally after a batch normalisation of
+    the features).
 
     Parameters
     ----------
-    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization, pre_pad
+    J, image_size, in_channels, num_classes, L, max_order, learnable, parametrization
         As in :class:`ScatteringClassifier`.
-    normalize : bool, optional
-        Standardise every feature with ``nn.BatchNorm1d(affine=False)`` before the linear
-        layer (default True); scattering coefficients span several orders of magnitude.
+    pre_pad, initialization, learnable_lowpass
+        As in :class:`ScatteringClassifier`.
+    normalize : bool or str, optional
+        Normalisation before the linear layer (see :func:`feature_normalization`):
+        ``'features'`` (or True, the default), ``'channels'`` or ``'none'`` (or False);
+        scattering coefficients span several orders of magnitude.
     """
 
     def __init__(self, J: int, image_size: Optional[ImageSize] = None,
                  in_channels: Optional[int] = None, num_classes: Optional[int] = None,
                  L: int = 8, max_order: int = 2, learnable: bool = False,
                  parametrization: str = "filters", pre_pad: bool = False,
-                 normalize: bool = True, *, shape: Optional[Sequence[int]] = None) -> None:
+                 normalize: Union[bool, str] = True, initialization: str = "kymatio",
+                 learnable_lowpass: bool = True, *,
+                 shape: Optional[Sequence[int]] = None) -> None:
         self.normalize = normalize
         super().__init__(J, image_size, in_channels, num_classes, L=L, max_order=max_order,
                          learnable=learnable, parametrization=parametrization,
-                         pre_pad=pre_pad, shape=shape)
+                         pre_pad=pre_pad, initialization=initialization,
+                         learnable_lowpass=learnable_lowpass, shape=shape)
 
     def _build_classifier(self) -> nn.Module:
+        channels = self.in_channels * self.scattering_shape[0]
+        norm = feature_normalization(self.normalize, channels, self.scattering_shape[1:])
         linear = nn.Linear(self.classifier_input_dim, self.num_classes)
-        if not self.normalize:
-            return linear
-        return nn.Sequential(nn.BatchNorm1d(self.classifier_input_dim, affine=False), linear)
+        return linear if isinstance(norm, nn.Identity) else nn.Sequential(norm, linear)

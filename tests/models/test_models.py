@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from kymatio.models import (ExampleLinearClassifier, ScatteringBase, ScatteringClassifier,
-                            ScatteringNet, TwoPhaseClassifier, VisionTransformer,
-                            WaveletTransformer)
+                            ScatteringNet, ScatteringWideResNet, TwoPhaseClassifier,
+                            VisionTransformer, WaveletTransformer, WideResNet)
 from kymatio.scattering2d.utils import compute_padding
 
 
@@ -23,6 +23,8 @@ CLASSIFIERS = {
     "wavelet-transformer": (WaveletTransformer, dict(embed_dim=8, depth=1, num_heads=2,
                                                      n_levels=2, wavelet="haar"), False),
     "vit": (VisionTransformer, dict(embed_dim=8, depth=1, num_heads=2, patch_size=4), False),
+    "scattering-cnn": (ScatteringWideResNet, dict(J=1, L=2, learnable=True), True),
+    "cnn": (WideResNet, dict(width=1, blocks=1), False),
 }
 
 
@@ -164,3 +166,23 @@ def test_without_normalisation_the_head_is_one_linear_layer():
     model = ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, normalize=False)
     assert isinstance(model.classifier, nn.Linear)
     assert "classifier_input_dim=48" in repr(model)
+
+
+def test_channel_normalisation_is_a_batch_norm_per_coefficient_map():
+    """'channels': one BatchNorm2d statistic per scattering map (in_channels * K maps),
+    shared over positions; 'features' (True) standardises every feature on its own."""
+    model = ExampleLinearClassifier(1, (8, 8), 2, 3, L=2, normalize="channels")
+    norm = model.classifier[0][1]
+    assert isinstance(norm, nn.BatchNorm2d) and norm.num_features == 2 * 3
+    model.train()
+    features = model.classifier[0](model.extract_features(images(16, 2, 8, 8)))
+    maps = features.reshape(16, 6, 4, 4)
+    torch.testing.assert_close(maps.mean(dim=(0, 2, 3)), torch.zeros(6), atol=1e-5, rtol=0)
+    per_feature = ExampleLinearClassifier(1, (8, 8), 2, 3, L=2, normalize=True)
+    assert isinstance(per_feature.classifier[0], nn.BatchNorm1d)
+    assert ExampleLinearClassifier(1, (8, 8), 2, 3, L=2, normalize="features").state_dict() \
+        .keys() == per_feature.state_dict().keys()
+    assert isinstance(ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, normalize="none")
+                      .classifier, nn.Linear)
+    with pytest.raises(ValueError, match="normalize must be one of features, channels"):
+        ExampleLinearClassifier(1, (8, 8), 1, 3, L=2, normalize="layer")
