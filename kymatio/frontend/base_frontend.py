@@ -6,6 +6,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from .memory import check_memory
+
 __all__ = ["ScatteringBase", "as_int", "as_shape", "map_arrays"]
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
@@ -87,6 +89,29 @@ class ScatteringBase:
     frontend_name: str = ""
     _native_backend: Callable[[str], Any]
     _out_types: Sequence[str] = ("array", "list")
+    #: The arguments that set the memory a transform needs, named in a refusal.
+    _sized_by: Sequence[str] = ()
+    #: What to change to need less memory (for the refusal's message).
+    _memory_remedy: str = ""
+
+    def _memory_estimate(self) -> Dict[str, float]:
+        """Bytes the configuration needs, by part, from the checked arguments alone
+        (in constant time: nothing is allocated)."""
+        raise NotImplementedError
+
+    def _check_memory(self) -> None:
+        """Refuse, before any filter is built, a configuration whose
+        :meth:`_memory_estimate` is above the package's memory limit (see
+        :mod:`kymatio.frontend.memory`).
+
+        Raises
+        ------
+        MemoryBudgetError
+            Giving the estimate and the arguments to change.
+        """
+        arguments = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._sized_by)
+        check_memory(f"{type(self).__name__}({arguments})", self._memory_estimate(),
+                     self._memory_remedy)
 
     def _resolve_backend(self, backend: Any) -> Any:
         """The fast backend for ``backend``: None, the frontend's library name, one of
