@@ -20,14 +20,15 @@ _CONSTRUCTION_COPIES = 4
 
 
 def _power(x: Any, q: float, backend: Any) -> Any:
-    """``x ** q``, with the cheaper (and cheaper to differentiate) special cases."""
-    if q == 1:
-        return x
+    """``x ** q`` for moduli ``x >= 0``, with the cheaper special cases and finite
+    gradients at 0: for ``q < 1``, where ``x ** q`` has an infinite derivative at 0, it
+    is ``sqrt(...sqrt(x)) ** (q 2**k)`` with ``q 2**k >= 1`` (``backend.sqrt`` has the
+    derivative 0 at 0), e.g. ``sqrt(x)`` for ``q = 0.5``."""
     if q == 2:
         return x * x
-    if q == 0.5:
-        return backend.sqrt(x)
-    return x ** q
+    while q < 1:
+        x, q = backend.sqrt(x), 2 * q
+    return x if q == 1 else x ** q
 
 
 class ScatteringBase3D(ScatteringBase):
