@@ -39,7 +39,8 @@ from torch import nn
 from .base_frontend import ScatteringBase
 from .parameter_domain import Interval
 
-__all__ = ["ScatteringTorch", "PARAMETRIZATIONS", "check_parametrization", "LEARNABLE_DOC"]
+__all__ = ["ScatteringTorch", "PARAMETRIZATIONS", "HALF_DTYPES", "check_parametrization",
+           "LEARNABLE_DOC"]
 
 Filters = Dict[str, torch.Tensor]
 
@@ -47,6 +48,8 @@ Filters = Dict[str, torch.Tensor]
 #: parameters of the analytic filters they are rebuilt from at each call.
 PARAMETRIZATIONS = ("filters", "morlet")
 
+#: Half-precision input dtypes, which the transforms refuse (torch has no half FFT on CPU).
+HALF_DTYPES = (torch.float16, torch.bfloat16)
 
 #: The ``learnable`` entry of the torch frontends' Parameters sections.
 LEARNABLE_DOC = """
@@ -320,6 +323,12 @@ class ScatteringTorch(nn.Module, ScatteringBase):
         if not x.is_floating_point():
             raise TypeError(f"The input should be a real floating-point tensor, got dtype "
                             f"{x.dtype}.")
+        if x.dtype in HALF_DTYPES:
+            raise TypeError(f"The input is {x.dtype}, and half precision is not supported: "
+                            f"torch has no half-precision FFT on CPU, and on CUDA only for "
+                            f"power-of-two sizes. Use float32 or float64 (x.float() or "
+                            f"x.double(), with the transform in that dtype) and cast the "
+                            f"output back if needed.")
         reference = getattr(self, self._filter_names[0])
         if x.dtype != reference.dtype:
             raise TypeError(f"Input and filter must be of the same dtype: input is "
