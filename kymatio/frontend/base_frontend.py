@@ -2,16 +2,27 @@
 share (:func:`as_int`, :func:`as_shape`)."""
 import numbers
 import operator
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .memory import check_memory
 
-__all__ = ["ScatteringBase", "as_int", "as_shape", "map_arrays"]
+__all__ = ["ScatteringBase", "exact_integer", "as_int", "as_shape", "map_arrays"]
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 _INTEGER = "an integer (int, NumPy integer or 0-d integer array)"
+
+
+def exact_integer(value: Any) -> Optional[int]:
+    """``value`` as a Python int if it is an integer (int, NumPy integer, 0-d integer
+    array: :func:`operator.index`) and not a bool, else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def as_int(name: str, value: Any, minimum: int = 0, expected: str = _INTEGER) -> int:
@@ -35,12 +46,7 @@ def as_int(name: str, value: Any, minimum: int = 0, expected: str = _INTEGER) ->
     ValueError
         If ``value`` is not an integer or is below ``minimum``.
     """
-    integer = None
-    if not isinstance(value, (bool, np.bool_)):
-        try:
-            integer = operator.index(value)
-        except TypeError:
-            pass
+    integer = exact_integer(value)
     number = integer if integer is not None else value
     if isinstance(number, numbers.Real) and not isinstance(number, (bool, np.bool_)) \
             and number < minimum:

@@ -13,14 +13,13 @@ with no zero insertion and no window copies (:mod:`kymatio.wavelets._synthesis`)
 
 PyWavelets supplies the filter taps; it is imported when a wavelet is first used.
 """
-import operator
 import warnings
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
+from ..frontend.base_frontend import exact_integer
 from . import _analysis, _polyphase, _synthesis
 from ._plan import polyphase_plan
 from .filters import MODES, WaveletFilters, max_level, wavelet_filters
@@ -53,12 +52,7 @@ def _check_input(x: Any, name: str = "input") -> Tensor:
 
 def _as_level(level: Any) -> int:
     """A level given as an integer >= 0 (an int or a NumPy integer), as an int."""
-    number = None
-    if not isinstance(level, (bool, np.bool_)):
-        try:
-            number = operator.index(level)
-        except TypeError:
-            pass
+    number = exact_integer(level)
     if number is None:
         raise TypeError(f"level must be an integer or None, got {level!r} of type "
                         f"{type(level).__name__}")
