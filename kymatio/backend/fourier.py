@@ -20,7 +20,7 @@ __all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIO
 
 # Array functions every native module provides besides the scattering primitives, so that
 # the cores and backends never call methods of one library's arrays: ``real``, ``imag``,
-# ``conj``, ``sqrt``, ``take(x, indices, axis)``, ``swapaxes(x, a, b)``,
+# ``conj``, ``sqrt`` (with the subgradient 0 at 0), ``take(x, indices, axis)``, ``swapaxes(x, a, b)``,
 # ``reduce_sum(x, axis)``, ``flip(x, axis)``, ``rfft_last(x)`` and ``irfft_last(x, n)``
 # (real FFTs along the last axis), ``to_numpy``, ``requires_grad`` (a gradient is
 # recorded, or the values are abstract), ``view_as_real`` (complex -> (..., 2)),

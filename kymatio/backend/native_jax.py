@@ -152,7 +152,20 @@ class Pad(ReflectPad):
 
 
 # -- array functions every native module provides (see fourier.ARRAY_FUNCTIONS) --------
-real, imag, conj, sqrt, flip = jnp.real, jnp.imag, jnp.conj, jnp.sqrt, jnp.flip
+real, imag, conj, flip = jnp.real, jnp.imag, jnp.conj, jnp.flip
+
+
+@jax.custom_jvp
+def sqrt(x: jax.Array) -> jax.Array:
+    """Elementwise square root, with the derivative 0 at 0 (JAX's is infinite there)."""
+    return jnp.sqrt(x)
+
+
+@sqrt.defjvp
+def _sqrt_jvp(primals: tuple, tangents: tuple) -> tuple:
+    root = jnp.sqrt(primals[0])
+    positive = root > 0
+    return root, jnp.where(positive, tangents[0] / (2 * jnp.where(positive, root, 1)), 0)
 
 
 def take(x: jax.Array, indices: Sequence[int], axis: int) -> jax.Array:

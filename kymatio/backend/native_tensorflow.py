@@ -155,7 +155,19 @@ class Pad(ReflectPad):
 
 
 # -- array functions every native module provides (see fourier.ARRAY_FUNCTIONS) --------
-real, imag, conj, sqrt = tf.math.real, tf.math.imag, tf.math.conj, tf.sqrt
+real, imag, conj = tf.math.real, tf.math.imag, tf.math.conj
+
+
+@tf.custom_gradient
+def sqrt(x: tf.Tensor) -> tuple:
+    """Elementwise square root, with the gradient 0 at 0 (TensorFlow's is infinite)."""
+    root = tf.sqrt(x)
+
+    def gradient(upstream: tf.Tensor) -> tf.Tensor:
+        positive = root > 0
+        safe = tf.where(positive, root, tf.ones_like(root))
+        return tf.where(positive, upstream / (2 * safe), tf.zeros_like(upstream))
+    return root, gradient
 
 
 def take(x: tf.Tensor, indices: Sequence[int], axis: int) -> tf.Tensor:

@@ -320,7 +320,32 @@ class Pad(ReflectPad):
 
 
 # -- array functions every native module provides (see fourier.ARRAY_FUNCTIONS) --------
-real, imag, conj, sqrt = torch.real, torch.imag, torch.conj, torch.sqrt
+real, imag, conj = torch.real, torch.imag, torch.conj
+
+
+class _Sqrt(torch.autograd.Function):
+    """``sqrt`` with the subgradient 0 at 0, where torch's gradient is infinite (and
+    becomes NaN once multiplied by the zero gradient of a sum of squares)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        root = torch.sqrt(x)
+        ctx.save_for_backward(root)
+        return root
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        root, = ctx.saved_tensors
+        return torch.where(root > 0, grad / (2 * root), torch.zeros_like(grad))
+
+
+def sqrt(x: torch.Tensor) -> torch.Tensor:
+    """Elementwise square root, with the gradient 0 at 0."""
+    if x.requires_grad and torch.is_grad_enabled():
+        return _Sqrt.apply(x)
+    return torch.sqrt(x)
+
 view_as_real = torch.view_as_real
 
 

@@ -16,6 +16,9 @@ from typing import Callable, Dict, Sequence, Tuple
 import torch
 from torch import nn
 
+from ..frontend.base_frontend import as_int
+from ..frontend.memory import check_parameters
+
 __all__ = ["KERNEL_TYPES", "ResidualBlock2d", "ScalogramEncoder"]
 
 Pair = Tuple[int, int]
@@ -134,12 +137,18 @@ class ScalogramEncoder(nn.Module):
         if not len(stage_channels) == len(stage_blocks) == len(stage_strides):
             raise ValueError("stage_channels, stage_blocks and stage_strides must have the "
                              "same length")
+        signal_embedding_dim = as_int("signal_embedding_dim", signal_embedding_dim, 1)
+        in_channels = as_int("in_channels", in_channels, 1)
+        stage_channels = [as_int("stage_channels", c, 1) for c in stage_channels]
+        stage_blocks = [as_int("stage_blocks", b, 1) for b in stage_blocks]
+        stage_strides = [as_int("stage_strides", s, 1) for s in stage_strides]
         self.kernel, self.width, self.in_channels = kernel, width, in_channels
         self.coordinate_channels = coordinate_channels
         self.signal_embedding_dim = signal_embedding_dim
         channels = [max(1, round(c * width)) for c in stage_channels]
 
         stem_in = in_channels + (2 if coordinate_channels else 0)
+        self._check_memory(stem_in, channels, stage_blocks, signal_embedding_dim)
         self.stem = nn.Sequential(
             nn.Conv2d(stem_in, channels[0], 3, stride=2, padding=1, bias=False),
             nn.BatchNorm2d(channels[0]), nn.ReLU(inplace=True))
@@ -156,6 +165,22 @@ class ScalogramEncoder(nn.Module):
         self.stages = nn.Sequential(*stages)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.head = nn.Linear(previous, signal_embedding_dim)
+
+    def _check_memory(self, stem_in: int, channels: Sequence[int], blocks: Sequence[int],
+                      embedding: int) -> None:
+        """Refuse (:class:`~kymatio.frontend.memory.MemoryBudgetError`) sizes whose
+        parameters exceed the memory limit, before building the layers."""
+        counts = {"stem": 9 * stem_in * channels[0]}
+        previous = channels[0]
+        for index, (out, count) in enumerate(zip(channels, blocks)):
+            kernel_size, _ = KERNEL_TYPES[self.kernel](index)
+            taps = kernel_size[0] * kernel_size[1]
+            first = taps * (previous + out) * out + previous * out + 8 * out
+            counts[f"stage {index + 1}"] = first + (count - 1) * (2 * taps * out * out + 4 * out)
+            previous = out
+        counts["head"] = (previous + 1) * embedding
+        check_parameters("ScalogramEncoder", counts,
+                         "lower width, stage_channels or signal_embedding_dim")
 
     @property
     def receptive_field(self) -> Pair:

@@ -14,6 +14,8 @@ from typing import Callable, Optional
 import torch
 from torch import nn
 
+from ..frontend.base_frontend import as_int
+from ..frontend.memory import check_parameters
 from .scalogram import Scalogram
 from .encoder import ScalogramEncoder
 
@@ -129,8 +131,16 @@ class ContinuousFlowMatcherTime(nn.Module):
                  hidden_dim: int = 256, num_layers: int = 3,
                  time_embedding_dim: int = 64) -> None:
         super().__init__()
-        if not isinstance(param_dim, int) or param_dim < 1:
-            raise ValueError(f"param_dim must be a positive integer, got {param_dim!r}")
+        param_dim = as_int("param_dim", param_dim, 1)
+        signal_embedding_dim = as_int("signal_embedding_dim", signal_embedding_dim, 1)
+        hidden_dim = as_int("hidden_dim", hidden_dim, 1)
+        num_layers = as_int("num_layers", num_layers, 1)
+        time_embedding_dim = as_int("time_embedding_dim", time_embedding_dim, 2)
+        inputs = param_dim + time_embedding_dim + signal_embedding_dim
+        check_parameters("ContinuousFlowMatcherTime",
+                         {"vector field network": (inputs + 1) * hidden_dim + (num_layers - 1)
+                          * (hidden_dim + 1) * hidden_dim + (hidden_dim + 1) * param_dim},
+                         "lower hidden_dim, num_layers or signal_embedding_dim")
         if encoder is not None and kernel is not None:
             raise ValueError("kernel chooses the default encoder: leave it None when an "
                              "encoder is given")

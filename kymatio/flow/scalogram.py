@@ -13,7 +13,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..scattering1d.filter_bank import compute_temporal_support, scattering_filter_factory
+from ..frontend.memory import check_memory
+from ..scattering1d.filter_bank import (compute_temporal_support, morlet_1d,
+                                        scattering_filter_factory)
+from ..scattering1d.utils import wavelet_count
 
 __all__ = ["Scalogram"]
 
@@ -89,6 +92,7 @@ class Scalogram(nn.Module):
 
         # The support is measured on a grid long enough for the widest wavelet to decay.
         probe_length = _next_power_of_two(max(self.n_times, 2 ** (self.J + 6)))
+        self._check_memory(probe_length)
         _, probe_psi, _ = scattering_filter_factory(probe_length, self.J, self.Q, 2 ** self.J)
         support = compute_temporal_support(np.stack([p["levels"][0] for p in probe_psi]))
         if pad_mode == "reflect" and support >= self.n_times:
@@ -102,13 +106,25 @@ class Scalogram(nn.Module):
             self.padded_length = self.n_times + 2 * support
             self.padding = (support, support)
 
-        _, psi, _ = scattering_filter_factory(self.padded_length, self.J, self.Q, 2 ** self.J)
-        psi = psi[::-1]  # the factory lists wavelets by decreasing frequency
+        # The bank's wavelets (by decreasing frequency there), at any padded length.
+        psi = probe_psi[::-1]
         self.xi = np.array([p["xi"] for p in psi])
         self.sigma = np.array([p["sigma"] for p in psi])
-        filters = np.stack([p["levels"][0] for p in psi])
+        filters = np.stack([morlet_1d(self.padded_length, xi, sigma)
+                            for xi, sigma in zip(self.xi, self.sigma)])
         self.register_buffer("psi_fourier", torch.from_numpy(filters).float(),
                              persistent=False)
+
+    def _check_memory(self, probe_length: int) -> None:
+        """Refuse (:class:`~kymatio.frontend.memory.MemoryBudgetError`) sizes whose
+        filters would not fit in the memory limit, before computing them."""
+        n_filters = wavelet_count(self.Q, self.J)
+        padded = _next_power_of_two(self.n_times) * 4
+        check_memory(f"Scalogram(n_times={self.n_times}, J={self.J}, Q={self.Q})",
+                     {"filters (support probe)": 6 * n_filters * probe_length * 8,
+                      "filters": n_filters * padded * (8 + 4),
+                      "maps per signal": n_filters * padded * 16},
+                     "lower Q or J, or use shorter signals (n_times)")
 
     @property
     def n_frequencies(self) -> int:
@@ -143,6 +159,8 @@ class Scalogram(nn.Module):
             In the dtype of ``x``.
         """
         self._check_input(x)
+        if x.shape[0] == 0:  # MKL rejects empty FFTs: run one zero signal and keep none
+            return self.forward(torch.cat([x, x.new_zeros(1, self.n_times)]))[:0]
         padded = nn.functional.pad(x[:, None], self.padding, mode=self.pad_mode)[:, 0]
         spectrum = torch.fft.fft(padded)
         filters = self.psi_fourier.to(dtype=x.dtype, device=x.device)

@@ -2,14 +2,27 @@
 share (:func:`as_int`, :func:`as_shape`)."""
 import numbers
 import operator
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["ScatteringBase", "as_int", "as_shape", "map_arrays"]
+from .memory import check_memory
+
+__all__ = ["ScatteringBase", "exact_integer", "as_int", "as_shape", "map_arrays"]
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 _INTEGER = "an integer (int, NumPy integer or 0-d integer array)"
+
+
+def exact_integer(value: Any) -> Optional[int]:
+    """``value`` as a Python int if it is an integer (int, NumPy integer, 0-d integer
+    array: :func:`operator.index`) and not a bool, else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def as_int(name: str, value: Any, minimum: int = 0, expected: str = _INTEGER) -> int:
@@ -33,12 +46,7 @@ def as_int(name: str, value: Any, minimum: int = 0, expected: str = _INTEGER) ->
     ValueError
         If ``value`` is not an integer or is below ``minimum``.
     """
-    integer = None
-    if not isinstance(value, (bool, np.bool_)):
-        try:
-            integer = operator.index(value)
-        except TypeError:
-            pass
+    integer = exact_integer(value)
     number = integer if integer is not None else value
     if isinstance(number, numbers.Real) and not isinstance(number, (bool, np.bool_)) \
             and number < minimum:
@@ -87,6 +95,29 @@ class ScatteringBase:
     frontend_name: str = ""
     _native_backend: Callable[[str], Any]
     _out_types: Sequence[str] = ("array", "list")
+    #: The arguments that set the memory a transform needs, named in a refusal.
+    _sized_by: Sequence[str] = ()
+    #: What to change to need less memory (for the refusal's message).
+    _memory_remedy: str = ""
+
+    def _memory_estimate(self) -> Dict[str, float]:
+        """Bytes the configuration needs, by part, from the checked arguments alone
+        (in constant time: nothing is allocated)."""
+        raise NotImplementedError
+
+    def _check_memory(self) -> None:
+        """Refuse, before any filter is built, a configuration whose
+        :meth:`_memory_estimate` is above the package's memory limit (see
+        :mod:`kymatio.frontend.memory`).
+
+        Raises
+        ------
+        MemoryBudgetError
+            Giving the estimate and the arguments to change.
+        """
+        arguments = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._sized_by)
+        check_memory(f"{type(self).__name__}({arguments})", self._memory_estimate(),
+                     self._memory_remedy)
 
     def _resolve_backend(self, backend: Any) -> Any:
         """The fast backend for ``backend``: None, the frontend's library name, one of

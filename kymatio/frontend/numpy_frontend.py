@@ -27,12 +27,20 @@ class ScatteringNumPy(ScatteringBase):
                             f"float64), got dtype {x.dtype}.")
 
     @staticmethod
+    def _working_dtype(dtype: np.dtype) -> np.dtype:
+        """The dtype of the filters for inputs of ``dtype``: float32 for half precision
+        (and float32), else ``dtype``."""
+        return np.result_type(dtype, np.float32)
+
+    @staticmethod
     def _zero_signal(x: np.ndarray) -> np.ndarray:
         return np.zeros((1,) + tuple(x.shape[1:]), dtype=x.dtype)
 
     def _cast_filters(self, filters: Any, dtype: np.dtype) -> Any:
         """``filters`` (arrays nested in lists/tuples) cast to ``dtype``, computed once
-        per dtype: float32 inputs get float32 filters, float64 inputs float64 ones."""
+        per dtype: float32 inputs get float32 filters, float64 inputs float64 ones
+        (half-precision inputs float32 ones: they are computed in float32)."""
+        dtype = self._working_dtype(dtype)
         cache: Dict[np.dtype, Any] = self.__dict__.setdefault("_filters_by_cast", {})
         if dtype not in cache:
             cache[dtype] = _cast_nested(filters, dtype)

@@ -18,6 +18,17 @@ the derived filters are computed once and cached; the cache follows ``.to()`` /
 ``.double()`` and is rebuilt when a stored tensor is replaced or modified in place
 (``load_state_dict``, an optimizer step, a manual edit). When gradients are needed they
 are derived at every call, differentiably.
+
+Morlet parameters
+-----------------
+With ``parametrization='morlet'`` the state holds the parameters of analytic filters
+(widths, centre frequencies, ...). Each constrained one is stored as a raw value mapped
+onto its valid domain (:class:`~kymatio.frontend.parameter_domain.Interval`), equal to
+the natural value on an identity region that holds the initial values: the initial
+filters are unchanged, and no optimizer step can leave the domain.
+:meth:`ScatteringTorch.morlet_parameters` reads the parameters in natural units,
+:meth:`ScatteringTorch.set_morlet_parameters` writes them, and
+:meth:`ScatteringTorch.morlet_parameter_bounds` gives each domain.
 """
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
@@ -26,14 +37,19 @@ import torch
 from torch import nn
 
 from .base_frontend import ScatteringBase
+from .parameter_domain import Interval
 
-__all__ = ["ScatteringTorch", "PARAMETRIZATIONS", "check_parametrization", "LEARNABLE_DOC"]
+__all__ = ["ScatteringTorch", "PARAMETRIZATIONS", "HALF_DTYPES", "check_parametrization",
+           "LEARNABLE_DOC"]
 
 Filters = Dict[str, torch.Tensor]
 
 #: What a transform's filter state may be: the Fourier filters themselves, or the
 #: parameters of the analytic filters they are rebuilt from at each call.
 PARAMETRIZATIONS = ("filters", "morlet")
+
+#: Half-precision input dtypes, which the transforms refuse (torch has no half FFT on CPU).
+HALF_DTYPES = (torch.float16, torch.bfloat16)
 
 #: The ``learnable`` entry of the torch frontends' Parameters sections.
 LEARNABLE_DOC = """
@@ -150,6 +166,98 @@ class ScatteringTorch(nn.Module, ScatteringBase):
         """The stored filter tensors (buffers or parameters) by name."""
         return {name: getattr(self, name) for name in self._filter_names}
 
+    # ------------------------------------------------------------------ Morlet parameters
+
+    def _register_morlet_parameters(self, values: Mapping[str, torch.Tensor],
+                                    bounds: Mapping[str, Tuple[float, float]]) -> None:
+        """Register the initial Morlet parameters ``values`` (natural units), those named
+        in ``bounds`` constrained to their ``(lower, upper)`` (see the module
+        description); the others (e.g. orientations) are unconstrained."""
+        self._morlet_domains = {name: Interval.around(values[name], *bounds[name])
+                                for name in bounds}
+        self.register_filters(values)
+
+    def _natural_state(self, state: Filters) -> Filters:
+        """``state`` with every constrained raw parameter mapped to its natural value."""
+        domains = getattr(self, "_morlet_domains", {})
+        return {name: domains[name].natural(t) if name in domains else t
+                for name, t in state.items()}
+
+    def _check_morlet(self) -> None:
+        if getattr(self, "parametrization", None) != "morlet":
+            raise ValueError("Morlet parameters exist only with parametrization='morlet' "
+                             "(this transform stores its Fourier filters).")
+
+    def morlet_parameters(self) -> Filters:
+        """The Morlet parameters in natural units, by state name.
+
+        Differentiable in the stored (raw) parameters: usable in a loss, e.g. as a
+        regulariser. Their meaning and shapes are those of the transform's
+        ``parametrization`` documentation.
+
+        Returns
+        -------
+        dict of str to Tensor
+
+        Raises
+        ------
+        ValueError
+            Unless ``parametrization='morlet'``.
+        """
+        self._check_morlet()
+        return self._natural_state(self.filter_state())
+
+    def morlet_parameter_bounds(self) -> Dict[str, Tuple[float, float]]:
+        """The open interval ``(lower, upper)`` of valid values of each constrained
+        Morlet parameter (the others, such as orientations, take any value)."""
+        self._check_morlet()
+        return {name: (d.lower, d.upper) for name, d in self._morlet_domains.items()}
+
+    def set_morlet_parameters(self, **values: Any) -> "ScatteringTorch":
+        """Set Morlet parameters from values in natural units, in place.
+
+        The stored raw values become those whose natural values are ``values`` (the
+        same, on the identity region); dtype, device, parameter objects and
+        ``requires_grad`` are kept, so optimizers built before stay valid.
+
+        Parameters
+        ----------
+        **values : Tensor, array or number
+            State name (see :meth:`morlet_parameters`) to its new values, of the
+            stored shape (or broadcastable to it).
+
+        Returns
+        -------
+        ScatteringTorch
+            ``self``, for chaining.
+
+        Raises
+        ------
+        ValueError
+            For an unknown name, a wrong shape, or a value outside its domain
+            (:meth:`morlet_parameter_bounds`).
+        """
+        self._check_morlet()
+        state = self.filter_state()
+        for name, value in values.items():
+            if name not in state:
+                raise ValueError(f"Unknown Morlet parameter {name!r}; this transform has "
+                                 f"{sorted(state)}.")
+            target = state[name]
+            value = torch.as_tensor(value, dtype=torch.float64)
+            try:
+                value = value.expand(target.shape)
+            except RuntimeError:
+                raise ValueError(f"{name} has shape {tuple(target.shape)}, got values of "
+                                 f"shape {tuple(value.shape)}.") from None
+            domain = self._morlet_domains.get(name)
+            raw = value if domain is None else domain.raw(value, name)
+            if not bool(torch.isfinite(raw).all()):
+                raise ValueError(f"{name} must be finite.")
+            with torch.no_grad():
+                target.copy_(raw)
+        return self
+
     # ------------------------------------------------------------------ derived filters
 
     def _derive_filters(self, state: Filters) -> Filters:
@@ -215,6 +323,12 @@ class ScatteringTorch(nn.Module, ScatteringBase):
         if not x.is_floating_point():
             raise TypeError(f"The input should be a real floating-point tensor, got dtype "
                             f"{x.dtype}.")
+        if x.dtype in HALF_DTYPES:
+            raise TypeError(f"The input is {x.dtype}, and half precision is not supported: "
+                            f"torch has no half-precision FFT on CPU, and on CUDA only for "
+                            f"power-of-two sizes. Use float32 or float64 (x.float() or "
+                            f"x.double(), with the transform in that dtype) and cast the "
+                            f"output back if needed.")
         reference = getattr(self, self._filter_names[0])
         if x.dtype != reference.dtype:
             raise TypeError(f"Input and filter must be of the same dtype: input is "

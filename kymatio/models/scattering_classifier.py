@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .._deprecation import renamed_argument
+from ..frontend.memory import check_parameters
 from ..scattering2d.utils import compute_padding
 from ..torch import Scattering2D
 from .morlet_initialization import INITIALIZATIONS, initialize_morlet
@@ -166,6 +167,11 @@ class ScatteringClassifier(TwoPhaseClassifier):
                                   f"_build_classifier (see ExampleLinearClassifier).")
 
     def _check_images(self, x: torch.Tensor) -> None:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{type(self).__name__} expects a torch.Tensor of images (B, "
+                            f"{self.in_channels}, {self.input_size[0]}, "
+                            f"{self.input_size[1]}), got {type(x).__name__}; convert it "
+                            f"with torch.as_tensor.")
         if x.ndim != 4 or x.shape[1] != self.in_channels or tuple(x.shape[2:]) != self.input_size:
             raise RuntimeError(f"Expected images of shape (B, {self.in_channels}, "
                                f"{self.input_size[0]}, {self.input_size[1]}), got "
@@ -256,6 +262,10 @@ class ExampleLinearClassifier(ScatteringClassifier):
                          learnable_lowpass=learnable_lowpass, shape=shape)
 
     def _build_classifier(self) -> nn.Module:
+        check_parameters(type(self).__name__,
+                         {"linear head": (self.classifier_input_dim + 1) * self.num_classes},
+                         "lower num_classes, or J, L, max_order or image_size (fewer "
+                         "features)")
         channels = self.in_channels * self.scattering_shape[0]
         norm = feature_normalization(self.normalize, channels, self.scattering_shape[1:])
         linear = nn.Linear(self.classifier_input_dim, self.num_classes)

@@ -12,14 +12,15 @@ from torch import nn
 
 from .._deprecation import renamed_argument
 from ..spatial.block import MODULUS_TYPES, ScatteringBlock
+from ..frontend.memory import DEFAULT_MEMORY_LIMIT
 from ..spatial.planning import NetworkPlan, check_memory_budget
 from .scattering_classifier import ScatteringClassifier
 
 __all__ = ["ScatteringNet", "DEFAULT_MAX_MEMORY_BYTES"]
 
-# Budget for the float32 weights (8 GB): refuses the dense 4-block L=8 network (~16 GB)
-# and the 2.47-billion-weight ImageNet classifier of the seed's tables.
-DEFAULT_MAX_MEMORY_BYTES = 8e9
+# The package's default memory limit (8 GB): it refuses the dense 4-block L=8 network
+# (~16 GB of weights) and the 2.47-billion-weight ImageNet classifier of the seed's tables.
+DEFAULT_MAX_MEMORY_BYTES = DEFAULT_MEMORY_LIMIT
 
 
 class ScatteringNet(ScatteringClassifier):
@@ -33,7 +34,7 @@ class ScatteringNet(ScatteringClassifier):
 
     The sizes are computed first (:func:`kymatio.spatial.plan_network`) and a
     configuration whose float32 weights would exceed ``max_memory_bytes`` is refused with
-    a :class:`kymatio.spatial.MemoryBudgetError` *before anything is allocated*; the
+    a :class:`~kymatio.frontend.memory.MemoryBudgetError` *before anything is allocated*; the
     message gives the estimate and what ``mixing_horizon``, ``global_avg_pool`` and
     ``lowpass_last`` would bring it down to.
 
@@ -69,8 +70,10 @@ class ScatteringNet(ScatteringClassifier):
         ``nn.BatchNorm1d`` on the features before the linear layer (default True).
     padding_mode : str, optional
         Border handling of the blocks (default ``'reflect'``).
-    max_memory_bytes : float or None, optional
-        Budget for the float32 weights (default 8 GB); None disables the check.
+    max_memory_bytes : float, None or 'auto', optional
+        Budget for the float32 weights. ``'auto'`` (default): the package's memory limit
+        (8 GB unless the environment variable ``KYMATIO_MEMORY_LIMIT`` says otherwise,
+        see :mod:`kymatio.frontend.memory`); None disables the check.
 
     Attributes
     ----------
@@ -92,7 +95,7 @@ class ScatteringNet(ScatteringClassifier):
                  mixing_horizon: Optional[int] = None, global_avg_pool: bool = False,
                  lowpass_last: bool = False, batch_norm: bool = True,
                  padding_mode: str = "reflect",
-                 max_memory_bytes: Optional[float] = DEFAULT_MAX_MEMORY_BYTES, *,
+                 max_memory_bytes: Union[float, None, str] = "auto", *,
                  in_spatial: Optional[Union[int, Sequence[int]]] = None,
                  nb_classes: Optional[int] = None) -> None:
         image_size = renamed_argument("ScatteringNet", "image_size", image_size,

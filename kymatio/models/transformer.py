@@ -10,7 +10,8 @@ from typing import Any, Dict, Iterator, Optional
 from torch import Tensor, nn
 
 from ..attention.wmsa import TransformerBlock
-from .two_phase import ImageSize, TwoPhaseClassifier
+from ..frontend.memory import check_parameters
+from .two_phase import ImageSize, TwoPhaseClassifier, _positive_int
 
 __all__ = ["PRESETS", "PresetSizes", "TransformerClassifier", "init_transformer_weights"]
 
@@ -79,7 +80,35 @@ class TransformerClassifier(PresetSizes, TwoPhaseClassifier):
     def __init__(self, image_size: ImageSize, in_channels: int, num_classes: int,
                  embed_dim: int, depth: int, num_heads: int) -> None:
         super().__init__(image_size, in_channels, num_classes)
-        self.embed_dim, self.depth, self.num_heads = embed_dim, depth, num_heads
+        self.embed_dim, self.depth, self.num_heads = (
+            _positive_int(name, value) for name, value in
+            (("embed_dim", embed_dim), ("depth", depth), ("num_heads", num_heads)))
+        if self.embed_dim % self.num_heads:
+            raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads "
+                             f"({num_heads}).")
+
+    def _check_memory(self, mlp_ratio: float, tokens: Dict[str, float],
+                      remedy: str = "") -> None:
+        """Refuse (:class:`~kymatio.frontend.memory.MemoryBudgetError`) sizes whose
+        parameters exceed the memory limit, before building anything.
+
+        Parameters
+        ----------
+        mlp_ratio : float
+            MLP hidden size relative to ``embed_dim``.
+        tokens : dict
+            Parameter counts of the subclass' own token layers, by name.
+        remedy : str, optional
+            What else to change to need fewer of them.
+        """
+        if not (isinstance(mlp_ratio, (int, float)) and 0 < mlp_ratio < float("inf")):
+            raise ValueError(f"mlp_ratio must be a positive number, got {mlp_ratio!r}.")
+        d = self.embed_dim
+        block = (4 + 2 * mlp_ratio) * d * d + (9 + 2 * mlp_ratio) * d
+        check_parameters(type(self).__name__,
+                         {**tokens, "blocks": self.depth * block,
+                          "head": (d + 1) * self.num_classes},
+                         f"lower embed_dim, depth, mlp_ratio or num_classes{remedy}")
 
     def _build_encoder(self, mlp_ratio: float, drop: float, use_kernel: bool = False,
                        scale_window: Optional[int] = None) -> None:

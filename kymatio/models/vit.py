@@ -7,7 +7,7 @@ kernel, and a linear head on the class token.
 import torch
 from torch import Tensor, nn
 
-from .two_phase import ImageSize
+from .two_phase import ImageSize, _positive_int
 from .transformer import TransformerClassifier
 
 __all__ = ["VisionTransformer"]
@@ -37,11 +37,16 @@ class VisionTransformer(TransformerClassifier):
                  num_heads: int = 3, patch_size: int = 4, mlp_ratio: float = 4.0,
                  drop: float = 0.0):
         super().__init__(image_size, in_channels, num_classes, embed_dim, depth, num_heads)
+        patch_size = _positive_int("patch_size", patch_size)
         if self.image_size[0] % patch_size or self.image_size[1] % patch_size:
             raise ValueError(f"image_size {self.image_size} must be divisible by patch_size "
                              f"{patch_size}")
         self.patch_size = patch_size
         self.num_patches = (self.image_size[0] // patch_size) * (self.image_size[1] // patch_size)
+        self._check_memory(mlp_ratio, {
+            "patch embedding": (in_channels * patch_size ** 2 + 1) * embed_dim,
+            "position embeddings": (self.num_patches + 1) * embed_dim},
+            ", or use a larger patch_size")
         self.patch_embed = nn.Conv2d(in_channels, embed_dim, patch_size, stride=patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, self.num_patches + 1, embed_dim))
@@ -51,6 +56,8 @@ class VisionTransformer(TransformerClassifier):
 
     def forward_features(self, x: Tensor) -> Tensor:
         """Final tokens ``(B, 1 + num_patches, embed_dim)``, class token first."""
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected a torch.Tensor of images, got {type(x).__name__}")
         if x.dim() != 4 or tuple(x.shape[-2:]) != self.image_size:
             raise ValueError(f"expected input of shape (B, {self.in_channels}, "
                              f"{self.image_size[0]}, {self.image_size[1]}), got "

@@ -66,6 +66,7 @@ class WaveletTransformer(TransformerClassifier):
                  scale_window: Optional[int] = None, drop: float = 0.0):
         super().__init__(image_size, in_channels, num_classes, embed_dim, depth, num_heads)
         self.n_levels, self.wavelet, self.use_kernel = n_levels, wavelet, use_kernel
+        self._check_memory(mlp_ratio, {})
         self.tokenizer = WaveletTokenizer(in_channels, embed_dim, n_levels, wavelet, mode,
                                           include_approximations)
         self.pos_encoding = ScaleAwarePositionalEncoding(embed_dim, n_levels)

@@ -80,7 +80,14 @@ def _morlet_group(N: int, xi: torch.Tensor, sigma: torch.Tensor, periods: int,
         filters = gabor - gabor[:, :1] / envelope[:, :1] * envelope
     else:
         filters = envelope
-    return filters / torch.fft.ifft(filters, dim=-1).abs().sum(-1, keepdim=True)
+    # The normalisation is scale-invariant: scaling each filter first by its (constant)
+    # largest magnitude changes neither values nor gradients, but keeps the norm of a
+    # nearly vanishing filter (parameters at the edge of their domain) from
+    # underflowing when squared in the backward pass. A filter that vanishes stays 0.
+    largest = filters.detach().abs().amax(-1, keepdim=True)
+    filters = filters / torch.where(largest > 0, largest, torch.ones_like(largest))
+    norm = torch.fft.ifft(filters, dim=-1).abs().sum(-1, keepdim=True)
+    return filters / torch.where(norm > 0, norm, torch.ones_like(norm))
 
 
 def morlet_fourier(N: int, xi: torch.Tensor, sigma: torch.Tensor,

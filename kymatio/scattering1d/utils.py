@@ -4,10 +4,22 @@ from typing import Dict, List, Sequence, Tuple, Union
 
 import numpy as np
 
-from .filter_bank import _as_pair, compute_params_filterbank
+from .filter_bank import _as_pair, compute_params_filterbank, compute_sigma_psi, compute_xi_max
 
 __all__ = ["compute_border_indices", "compute_padding", "compute_meta_scattering",
-           "precompute_size_scattering"]
+           "precompute_size_scattering", "wavelet_count"]
+
+
+def wavelet_count(Q: int, J: int, sigma0: float = 0.1, r_psi: float = math.sqrt(0.5)) -> int:
+    """Number of wavelets :func:`~kymatio.scattering1d.filter_bank.compute_params_filterbank`
+    gives for ``Q`` per octave down to the width ``sigma0 / 2**J``, in constant time
+    (its geometric part, then ``Q - 1`` wavelets spaced linearly), e.g. to size a bank
+    before computing it."""
+    sigma_min = sigma0 / 2 ** J
+    sigma = compute_sigma_psi(compute_xi_max(Q), Q, r=r_psi)
+    geometric = 0 if sigma <= sigma_min else \
+        max(0, math.ceil(Q * math.log2(sigma / sigma_min) - 1)) + 1
+    return geometric + Q - 1
 
 
 def compute_border_indices(log2_T: int, J: int, i0: int,

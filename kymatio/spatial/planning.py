@@ -10,16 +10,13 @@ configuration *before* allocating it (:func:`check_memory_budget`).
 from dataclasses import dataclass
 from typing import List, Optional, Tuple, Union
 
+from ..frontend.memory import MemoryBudgetError, check_memory, format_bytes
+
 __all__ = ["BlockPlan", "NetworkPlan", "MemoryBudgetError", "group_size",
            "plan_block", "plan_network", "check_memory_budget", "format_bytes"]
 
 # float32 parameters.
 BYTES_PER_PARAMETER = 4
-
-
-class MemoryBudgetError(MemoryError):
-    """A configuration needs more memory than the allowed budget (raised before any
-    allocation)."""
 
 
 def group_size(in_channels: int, mixing_horizon: Optional[int]) -> int:
@@ -147,24 +144,17 @@ def plan_network(n_blocks: int, in_channels: int, image_size: Union[int, Tuple[i
                        classifier_parameters=head)
 
 
-def format_bytes(n: float) -> str:
-    """``n`` bytes in decimal units (``'15.9 GB'``)."""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000.0
-    raise AssertionError("unreachable")
-
-
-def check_memory_budget(config: dict, max_memory_bytes: Optional[float]) -> NetworkPlan:
+def check_memory_budget(config: dict, max_memory_bytes: Union[float, None, str] = "auto"
+                        ) -> NetworkPlan:
     """Plan a network and raise :class:`MemoryBudgetError` if its weights exceed the budget.
 
     Parameters
     ----------
     config : dict
         Keyword arguments of :func:`plan_network`.
-    max_memory_bytes : float or None
-        Budget for the float32 weights; None disables the check.
+    max_memory_bytes : float, None or 'auto', optional
+        Budget for the float32 weights; ``'auto'`` (default): the package's memory limit
+        (:func:`kymatio.frontend.memory.memory_limit`); None disables the check.
 
     Returns
     -------
@@ -177,12 +167,9 @@ def check_memory_budget(config: dict, max_memory_bytes: Optional[float]) -> Netw
         ``global_avg_pool`` and ``lowpass_last`` would bring it down to.
     """
     plan = plan_network(**config)
-    if max_memory_bytes is None or plan.parameter_bytes <= max_memory_bytes:
-        return plan
-    parts = [(b.parameters, f"block {i}") for i, b in enumerate(plan.blocks)]
-    parts.append((plan.classifier_parameters, "classifier"))
-    largest = ", ".join(f"{name}: {format_bytes(n * BYTES_PER_PARAMETER)}"
-                        for n, name in sorted(parts, reverse=True)[:3])
+    parts = {f"block {i}": b.parameters * BYTES_PER_PARAMETER
+             for i, b in enumerate(plan.blocks)}
+    parts["classifier"] = plan.classifier_parameters * BYTES_PER_PARAMETER
     horizon = config["in_channels"] * (1 + config.get("L", 8))
     fixes = {"mixing_horizon": horizon, "global_avg_pool": True, "lowpass_last": True}
     fixes = {k: v for k, v in fixes.items() if config.get(k) != v}
@@ -190,14 +177,10 @@ def check_memory_budget(config: dict, max_memory_bytes: Optional[float]) -> Netw
     def estimate(changes: dict) -> str:
         return format_bytes(plan_network(**dict(config, **changes)).parameter_bytes)
 
-    options = [f"{k}={v!r} -> {estimate({k: v})}" for k, v in fixes.items()]
+    options = [f"{k}={v!r} (-> {estimate({k: v})})" for k, v in fixes.items()]
     if len(fixes) > 1:
-        options.append(f"all of these -> {estimate(fixes)}")
-    raise MemoryBudgetError(
-        f"This ScatteringNet needs an estimated {format_bytes(plan.parameter_bytes)} of "
-        f"float32 weights ({plan.parameters:,} parameters; {largest}), above "
-        f"max_memory_bytes={format_bytes(max_memory_bytes)}; nothing was allocated. "
-        f"Options: " + "; ".join(options + ["fewer blocks or a smaller L",
-                                             "or raise max_memory_bytes (None: no check)"])
-        + ".")
-
+        options.append(f"all of these (-> {estimate(fixes)})")
+    check_memory(f"This ScatteringNet ({plan.parameters:,} float32 weights)", parts,
+                 "pass " + "; ".join(options + ["or use fewer blocks or a smaller L"]),
+                 max_memory_bytes, None if max_memory_bytes == "auto" else "max_memory_bytes")
+    return plan

@@ -23,14 +23,21 @@ __all__ = ["dwt2_level"]
 
 @lru_cache(maxsize=512)
 def _analysis_tensors(n: int, filters: WaveletFilters, mode: str, dtype: torch.dtype,
-                      device: torch.device) -> Tuple[AnalysisPlan, Optional[Tensor], Tensor]:
+                      device: torch.device
+                      ) -> Tuple[AnalysisPlan, Optional[Tensor], Optional[Tensor], Tensor]:
     plan = analysis_plan(n, filters, mode)
     index = None if plan.index is None else torch.as_tensor(plan.index, device=device)
-    return plan, index, torch.as_tensor(plan.both, dtype=dtype, device=device)
+    weights = None if plan.weights is None else torch.as_tensor(plan.weights, dtype=dtype,
+                                                                 device=device)
+    return plan, index, weights, torch.as_tensor(plan.both, dtype=dtype, device=device)
 
 
-def _extend(x: Tensor, index: Optional[Tensor], pad: Tuple[int, int]) -> Tensor:
+def _extend(x: Tensor, index: Optional[Tensor], pad: Tuple[int, int],
+            weights: Optional[Tensor] = None) -> Tensor:
     """Boundary extension along the last axis (always returns a fresh tensor)."""
+    if weights is not None:  # a weighted sum of samples (antisymmetric, smooth, ...)
+        terms = [x.index_select(-1, i) * w for i, w in zip(index, weights)]
+        return terms[0].add_(terms[1]).add_(terms[2])
     if index is not None:
         return x.index_select(-1, index)
     if pad == (0, 0):
@@ -52,8 +59,9 @@ def _analysis_last(x: Tensor, filters: WaveletFilters, mode: str) -> Tuple[Tenso
     window, coefficient; band 0 is the approximation) and the number ``L`` of valid
     coefficients of ``y.flatten(-2)`` (the rest is padding of the last window).
     """
-    plan, index, both = _analysis_tensors(x.shape[-1], filters, mode, x.dtype, x.device)
-    xe = _extend(x, index, plan.pad)
+    plan, index, weights, both = _analysis_tensors(x.shape[-1], filters, mode, x.dtype,
+                                                   x.device)
+    xe = _extend(x, index, plan.pad, weights)
     win = _windows(xe, plan.window, 2 * plan.block, plan.windows).reshape(-1, plan.window)
     y = (win @ both).view(x.shape[:-1] + (plan.windows, 2, plan.block))
     return y.transpose(-3, -2), plan.out

@@ -37,8 +37,8 @@ import numpy as np
 
 from .filters import MODES, WaveletFilters
 
-__all__ = ["AnalysisPlan", "PolyphasePlan", "Matrix2", "extension_index", "analysis_plan",
-           "polyphase_plan"]
+__all__ = ["AnalysisPlan", "PolyphasePlan", "Matrix2", "LINEAR_MODES", "extension_index",
+           "extension_terms", "analysis_plan", "polyphase_plan"]
 
 #: Outputs per band of one window for long signals (larger: fewer, denser products).
 BLOCK = 8
@@ -47,7 +47,8 @@ SINGLE_WINDOW_MAX = 48
 
 
 def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
-    """Source sample of each position of a boundary-extended signal.
+    """Source sample of each position of a boundary-extended signal (the modes whose
+    extension copies samples: every mode but :data:`LINEAR_MODES`).
 
     Parameters
     ----------
@@ -57,7 +58,7 @@ def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
     n : int
         Signal length.
     mode : str
-        One of :data:`MODES`.
+        One of :data:`MODES` outside :data:`LINEAR_MODES`.
 
     Returns
     -------
@@ -68,8 +69,7 @@ def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
     if mode == "zero":
         return np.where((m >= 0) & (m < n), m, -1)
     if mode == "symmetric":  # half-sample symmetric: ... x1 x0 | x0 x1 ...
-        r = np.mod(m, 2 * n)
-        return np.where(r < n, r, 2 * n - 1 - r)
+        return _half_sample_index(m, n)
     if mode == "reflect":  # whole-sample symmetric: ... x2 x1 | x0 x1 x2 ...
         if n == 1:
             return np.zeros_like(m)
@@ -81,7 +81,62 @@ def extension_index(positions: np.ndarray, n: int, mode: str) -> np.ndarray:
         return np.clip(m, 0, n - 1)
     if mode == "periodization":  # odd signals repeat their last sample first
         return np.minimum(np.mod(m, n + n % 2), n - 1)
-    raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    raise ValueError(f"mode must be one of {tuple(m for m in MODES if m not in LINEAR_MODES)}"
+                     f", got {mode!r}")
+
+
+def _half_sample_index(m: np.ndarray, n: int) -> np.ndarray:
+    r = np.mod(m, 2 * n)
+    return np.where(r < n, r, 2 * n - 1 - r)
+
+
+#: The modes whose extension combines samples (with signs and weights) rather than
+#: copying them: PyWavelets' ``'antisymmetric'`` (``... -x1 -x0 | x0 x1 ...``),
+#: ``'antireflect'`` (``... 2 x0 - x1 | x0 x1 ...``, repeated about each new end) and
+#: ``'smooth'`` (linear extrapolation of the first and last two samples).
+LINEAR_MODES = ("antisymmetric", "antireflect", "smooth")
+
+
+def extension_terms(positions: np.ndarray, n: int, mode: str
+                    ) -> Tuple[np.ndarray, np.ndarray]:
+    """A boundary extension as weighted sums of three samples per position (every mode).
+
+    Returns
+    -------
+    index : ndarray of int64, shape (3, P)
+    weights : ndarray of float64, shape (3, P)
+        Position ``p`` of the extended signal is ``sum_t weights[t, p] *
+        x[index[t, p]]``.
+    """
+    m = np.asarray(positions, dtype=np.int64)
+    index = np.zeros((3,) + m.shape, np.int64)
+    weights = np.zeros((3,) + m.shape)
+    if mode not in LINEAR_MODES:
+        source = extension_index(m, n, mode)
+        index[0], weights[0] = np.maximum(source, 0), (source >= 0)
+    elif n == 1:  # every mode extends a single sample as a constant
+        weights[0] = 1.0 if mode != "antisymmetric" else np.where(np.mod(m, 2) == 0, 1.0, -1.0)
+    elif mode == "antisymmetric":  # half-sample, the sign flipping at each reflection
+        index[0] = _half_sample_index(m, n)
+        weights[0] = np.where(np.mod(m, 2 * n) < n, 1.0, -1.0)
+    elif mode == "antireflect":
+        # Point reflections about x0 and x[n-1]: within a period of 2 (n - 1) the
+        # samples, then their reflections about x[n-1]; each period adds 2 (x[n-1] - x0).
+        period = 2 * (n - 1)
+        q, r = np.divmod(m, period)
+        inside = r < n
+        index[0] = np.where(inside, r, period - r)
+        weights[0] = np.where(inside, 1.0, -1.0)
+        index[1], weights[1] = n - 1, 2.0 * q + np.where(inside, 0.0, 2.0)
+        index[2], weights[2] = 0, -2.0 * q
+    else:  # smooth: x0 + k (x0 - x1) before the signal, likewise after it
+        before, after = m < 0, m >= n
+        k = np.where(before, -m, np.where(after, m - (n - 1), 0))
+        index[0] = np.where(before, 0, np.where(after, n - 1, m))
+        index[1] = np.where(before, 1, np.where(after, n - 2, 0))
+        weights[0] = 1.0 + k
+        weights[1] = -k
+    return index, weights
 
 
 @dataclass(frozen=True)
@@ -95,7 +150,11 @@ class AnalysisPlan:
     block, windows, window : int
         Coefficients per band and window, number of windows, window length.
     index : ndarray or None
-        Gather indices of the extended signal (``None`` in ``'zero'`` mode).
+        Gather indices of the extended signal (``None`` in ``'zero'`` mode); in the
+        :data:`LINEAR_MODES`, shape ``(3, P)``, the samples of :func:`extension_terms`.
+    weights : ndarray or None
+        In the :data:`LINEAR_MODES`, the weights ``(3, P)`` of those samples; else
+        ``None``.
     pad : tuple of int
         ``(left, right)`` zero padding (``'zero'`` mode; negative crops).
     lo, hi : ndarray, shape (window, block)
@@ -110,6 +169,7 @@ class AnalysisPlan:
     windows: int
     window: int
     index: Any
+    weights: Any
     pad: Tuple[int, int]
     lo: np.ndarray
     hi: np.ndarray
@@ -124,15 +184,17 @@ def analysis_plan(n: int, filters: WaveletFilters, mode: str) -> AnalysisPlan:
         out, shift = (n + 1) // 2, f // 2 - 1
     else:
         out, shift = (n + f - 1) // 2, 0
-    if mode == "reflect" and n < 2:
-        raise ValueError(f"mode 'reflect' needs signals of length >= 2, got {n}")
+    if mode in ("reflect", "antireflect") and n < 2:
+        raise ValueError(f"mode {mode!r} needs signals of length >= 2, got {n}")
     block = out if out <= SINGLE_WINDOW_MAX else BLOCK
     windows = -(-out // block)
     window = 2 * block + f - 2
     positions = np.arange(2 * windows * block + f - 2) + (2 - f + shift)
-    index, pad = None, (0, 0)
+    index, weights, pad = None, None, (0, 0)
     if mode == "zero":
         pad = (int(-positions[0]), int(positions[-1] - (n - 1)))
+    elif mode in LINEAR_MODES:
+        index, weights = extension_terms(positions, n, mode)
     else:
         index = extension_index(positions, n, mode)
     taps = np.arange(f)
@@ -141,7 +203,7 @@ def analysis_plan(n: int, filters: WaveletFilters, mode: str) -> AnalysisPlan:
     for o in range(block):
         lo[2 * o + taps, o] = np.asarray(filters.dec_lo)[::-1]
         hi[2 * o + taps, o] = np.asarray(filters.dec_hi)[::-1]
-    return AnalysisPlan(n, out, block, windows, window, index, pad, lo, hi,
+    return AnalysisPlan(n, out, block, windows, window, index, weights, pad, lo, hi,
                         np.concatenate([lo, hi], axis=1))
 
 

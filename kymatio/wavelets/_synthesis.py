@@ -206,5 +206,6 @@ def idwt2_level(a: Tensor, h: Tensor, v: Tensor, d: Tensor, filters: WaveletFilt
         nxt_h = y[2 * bh:2 * (nblk + 1) * bh].view(nblk, 2 * bh, r * wp)[:, :n1.shape[0]]
         x = torch.matmul(n0.t(), own_h)
         x.baddbmm_(n1.t().expand(nblk, -1, -1), nxt_h)
-    x = x.view(-1, r, wp)[:ph.out, :, :pw.out].transpose(0, 1)
+    x = x.view(x.shape[:-1] + (r, wp)).flatten(0, -3)  # explicit sizes: r may be 0
+    x = x[:ph.out, :, :pw.out].transpose(0, 1)
     return x.contiguous() if contiguous else x

@@ -2,8 +2,9 @@
 
 The transforms reproduce :func:`pywt.wavedec2`, :func:`pywt.waverec2`,
 :func:`pywt.dwt2` and :func:`pywt.idwt2` (same coefficient layout and sizes, equal
-values up to rounding) on tensors of shape ``(..., H, W)``, typically
-``(B, C, H, W)``; gradients flow through every operation.
+values up to rounding, the same default mode ``'symmetric'``, every boundary mode, the
+same warning for a level above the deepest useful one) on tensors of shape
+``(..., H, W)``, typically ``(B, C, H, W)``; gradients flow through every operation.
 
 A level takes one of two paths.  Two-tap wavelets (Haar) on even sizes are polyphase
 sums (:mod:`kymatio.wavelets._polyphase`).  Longer filters run one GEMM pass per axis
@@ -12,11 +13,13 @@ with no zero insertion and no window copies (:mod:`kymatio.wavelets._synthesis`)
 
 PyWavelets supplies the filter taps; it is imported when a wavelet is first used.
 """
+import warnings
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import Tensor, nn
 
+from ..frontend.base_frontend import exact_integer
 from . import _analysis, _polyphase, _synthesis
 from ._plan import polyphase_plan
 from .filters import MODES, WaveletFilters, max_level, wavelet_filters
@@ -41,7 +44,36 @@ def _check_input(x: Any, name: str = "input") -> Tensor:
     if x.dim() < 2:
         raise ValueError(f"{name} must have at least 2 dimensions (..., H, W), got shape "
                          f"{tuple(x.shape)}")
+    if 0 in x.shape[-2:]:
+        raise ValueError(f"{name} must have at least one sample along H and W (its last "
+                         f"two axes), got shape {tuple(x.shape)}")
     return x
+
+
+def _as_level(level: Any) -> int:
+    """A level given as an integer >= 0 (an int or a NumPy integer), as an int."""
+    number = exact_integer(level)
+    if number is None:
+        raise TypeError(f"level must be an integer or None, got {level!r} of type "
+                        f"{type(level).__name__}")
+    if number < 0:
+        raise ValueError(f"level must be >= 0 (or None for the deepest useful one), "
+                         f"got {number}")
+    return number
+
+
+def _check_level(level: Any, shape: Sequence[int], filters: WaveletFilters) -> int:
+    """``level`` as an int (the deepest useful one for None), warning as PyWavelets
+    does when it is deeper than that."""
+    deepest = dwt_max_level(tuple(shape), filters)
+    if level is None:
+        return deepest
+    number = _as_level(level)
+    if number > deepest:
+        # PyWavelets' warning, word for word (filters set for it apply).
+        warnings.warn(f"Level value of {number} is too high: all coefficients will "
+                      f"experience boundary effects.", UserWarning, stacklevel=3)
+    return number
 
 
 def _dwt2_level(x: Tensor, filters: WaveletFilters, mode: str) -> Tuple[Tensor, Details]:
@@ -72,7 +104,7 @@ def dwt_max_level(size: Union[int, Sequence[int]], wavelet: Any) -> int:
     return min(max_level(int(s), f) for s in sizes)
 
 
-def dwt2(x: Tensor, wavelet: Any, mode: str = "zero") -> Tuple[Tensor, Details]:
+def dwt2(x: Tensor, wavelet: Any, mode: str = "symmetric") -> Tuple[Tensor, Details]:
     """Single-level 2D DWT over the last two axes, as :func:`pywt.dwt2`.
 
     Parameters
@@ -81,8 +113,8 @@ def dwt2(x: Tensor, wavelet: Any, mode: str = "zero") -> Tuple[Tensor, Details]:
         Floating point input.
     wavelet : str or pywt.Wavelet
         Any discrete wavelet of PyWavelets.
-    mode : str
-        Boundary mode, one of :data:`MODES`.
+    mode : str, optional
+        Boundary mode, one of :data:`MODES` (default ``'symmetric'``, as PyWavelets).
 
     Returns
     -------
@@ -94,7 +126,7 @@ def dwt2(x: Tensor, wavelet: Any, mode: str = "zero") -> Tuple[Tensor, Details]:
     return _dwt2_level(x, wavelet_filters(wavelet), _check_mode(mode))
 
 
-def idwt2(coeffs: Tuple[Tensor, Details], wavelet: Any, mode: str = "zero") -> Tensor:
+def idwt2(coeffs: Tuple[Tensor, Details], wavelet: Any, mode: str = "symmetric") -> Tensor:
     """Single-level inverse 2D DWT, as :func:`pywt.idwt2`.
 
     Parameters
@@ -103,8 +135,8 @@ def idwt2(coeffs: Tuple[Tensor, Details], wavelet: Any, mode: str = "zero") -> T
         ``(cA, (cH, cV, cD))`` as returned by :func:`dwt2`.
     wavelet : str or pywt.Wavelet
         The wavelet of the decomposition.
-    mode : str
-        The boundary mode of the decomposition.
+    mode : str, optional
+        The boundary mode of the decomposition (default ``'symmetric'``).
 
     Returns
     -------
@@ -116,7 +148,7 @@ def idwt2(coeffs: Tuple[Tensor, Details], wavelet: Any, mode: str = "zero") -> T
                         wavelet_filters(wavelet), _check_mode(mode))
 
 
-def wavedec2(x: Tensor, wavelet: Any, mode: str = "zero",
+def wavedec2(x: Tensor, wavelet: Any, mode: str = "symmetric",
              level: Optional[int] = None) -> Coeffs2D:
     """Multi-level 2D DWT over the last two axes, as :func:`pywt.wavedec2`.
 
@@ -127,11 +159,13 @@ def wavedec2(x: Tensor, wavelet: Any, mode: str = "zero",
     wavelet : str or pywt.Wavelet
         Any discrete wavelet of PyWavelets (``'haar'``, ``'db4'``, ``'sym8'``,
         ``'bior2.4'``, ...).
-    mode : str
-        Boundary mode: ``'zero'``, ``'symmetric'``, ``'reflect'``, ``'periodic'``,
-        ``'constant'`` or ``'periodization'``.
+    mode : str, optional
+        Boundary mode, any of PyWavelets' (:data:`MODES`): ``'symmetric'`` (default),
+        ``'zero'``, ``'reflect'``, ``'periodic'``, ``'constant'``, ``'smooth'``,
+        ``'antisymmetric'``, ``'antireflect'`` or ``'periodization'``.
     level : int, optional
-        Number of levels; default :func:`dwt_max_level` of ``(H, W)``.
+        Number of levels; default :func:`dwt_max_level` of ``(H, W)``. A deeper level
+        works but warns, as in PyWavelets (every coefficient then sees the boundary).
 
     Returns
     -------
@@ -141,10 +175,7 @@ def wavedec2(x: Tensor, wavelet: Any, mode: str = "zero",
     """
     x = _check_input(x)
     filters, mode = wavelet_filters(wavelet), _check_mode(mode)
-    if level is None:
-        level = dwt_max_level(x.shape[-2:], filters)
-    if level < 0:
-        raise ValueError(f"level must be >= 0, got {level}")
+    level = _check_level(level, x.shape[-2:], filters)
     coeffs: List[Any] = []
     a = x
     for _ in range(level):
@@ -167,7 +198,7 @@ def _check_details(details: Sequence[Tensor], a: Tensor) -> Details:
     return out  # type: ignore[return-value]
 
 
-def waverec2(coeffs: Sequence[Any], wavelet: Any, mode: str = "zero") -> Tensor:
+def waverec2(coeffs: Sequence[Any], wavelet: Any, mode: str = "symmetric") -> Tensor:
     """Multi-level inverse 2D DWT, as :func:`pywt.waverec2`.
 
     Parameters
@@ -210,16 +241,17 @@ class DWT2D(nn.Module):
     wavelet : str
         Discrete wavelet of PyWavelets.
     level : int, optional
-        Number of levels (default: the deepest useful one for each input).
-    mode : str
-        Boundary mode.
+        Number of levels (None: the deepest useful one for each input).
+    mode : str, optional
+        Boundary mode (default ``'symmetric'``, as PyWavelets).
     """
 
-    def __init__(self, wavelet: str = "db4", level: Optional[int] = 3, mode: str = "zero"):
+    def __init__(self, wavelet: str = "db4", level: Optional[int] = 3,
+                 mode: str = "symmetric"):
         super().__init__()
         self.filters = wavelet_filters(wavelet)
         self.wavelet = self.filters.name if not isinstance(wavelet, str) else wavelet
-        self.level = level
+        self.level = None if level is None else _as_level(level)
         self.mode = _check_mode(mode)
 
     def forward(self, x: Tensor) -> Coeffs2D:
@@ -237,11 +269,11 @@ class IDWT2D(nn.Module):
     ----------
     wavelet : str
         Discrete wavelet of PyWavelets.
-    mode : str
-        Boundary mode of the decomposition.
+    mode : str, optional
+        Boundary mode of the decomposition (default ``'symmetric'``).
     """
 
-    def __init__(self, wavelet: str = "db4", mode: str = "zero"):
+    def __init__(self, wavelet: str = "db4", mode: str = "symmetric"):
         super().__init__()
         self.filters = wavelet_filters(wavelet)
         self.wavelet = self.filters.name if not isinstance(wavelet, str) else wavelet

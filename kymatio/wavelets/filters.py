@@ -11,8 +11,10 @@ import numpy as np
 
 __all__ = ["MODES", "WaveletFilters", "wavelet_filters", "max_level"]
 
-#: Boundary modes understood by the transforms (names of PyWavelets).
-MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization")
+#: Boundary modes understood by the transforms: every mode of PyWavelets
+#: (``pywt.Modes.modes``), by its name.
+MODES = ("zero", "symmetric", "reflect", "periodic", "constant", "periodization",
+         "smooth", "antisymmetric", "antireflect")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import torch
 from ...frontend.torch_frontend import (LEARNABLE_DOC, ScatteringTorch,
                                        check_parametrization)
 from ..torch_filter_bank import morlet_fourier, morlet_parameters, periodize_filter
-from .base_frontend import ScatteringBase1D
+from .base_frontend import _CONSTRUCTION_COPIES, ScatteringBase1D
 
 __all__ = ["ScatteringTorch1D"]
 
@@ -22,7 +22,11 @@ _TORCH_PARAMETERS = LEARNABLE_DOC + """\
         low-pass filter; the filters and their lower resolutions are rebuilt from them
         at each call (:func:`kymatio.scattering1d.torch_filter_bank.morlet_fourier`).
         Second-order wavelets that no path uses (Kymatio keeps them in its bank) get
-        no gradient.
+        no gradient. The parameters stay in their valid domain whatever the optimizer
+        does: centre frequencies in ``(f, 1/2)``, widths in ``(f, 1)``, ``f`` the
+        smaller of ``1 / (20 N')`` and half the smallest initial value (see
+        :meth:`morlet_parameters`, :meth:`set_morlet_parameters`,
+        :meth:`morlet_parameter_bounds`).
 """
 
 
@@ -45,8 +49,23 @@ class ScatteringTorch1D(ScatteringTorch, ScatteringBase1D):
             filters.update({f"psi2_r{k}": level for k, level in enumerate(self._psi2)})
             self.register_filters(filters)
         else:
-            self.register_filters(morlet_parameters(self.phi_f, self.psi1_f, self.psi2_f))
+            values = morlet_parameters(self.phi_f, self.psi1_f, self.psi2_f)
+            xis, sigmas = ("psi1_xi", "psi2_xi"), ("psi1_sigma", "psi2_sigma", "phi_sigma")
+
+            def floor(names: Sequence[str]) -> float:
+                smallest = min(float(values[name].min()) for name in names
+                               if values[name].numel())
+                return min(1 / (20 * self._N_padded), smallest / 2)
+            self._register_morlet_parameters(values, {
+                **dict.fromkeys(xis, (floor(xis), 0.5)),
+                **dict.fromkeys(sigmas, (floor(sigmas), 1.0))})
         self._build_filter_cache()
+
+    def _memory_estimate(self) -> Dict[str, float]:
+        parts = super()._memory_estimate()
+        if self.parametrization == "morlet":  # Gaussians over up to 9 periods, float32
+            parts["Morlet rebuild"] = parts["filters"] / _CONSTRUCTION_COPIES * 9 / 2
+        return parts
 
     def _derive_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         """With ``parametrization='morlet'``, the Fourier filters the core uses
@@ -54,6 +73,7 @@ class ScatteringTorch1D(ScatteringTorch, ScatteringBase1D):
         periodised to each resolution; with ``'filters'``, the state itself."""
         if self.parametrization == "filters":
             return state
+        state = self._natural_state(state)
         N, n2 = self._N_padded, len(self._j2s)
         psi = morlet_fourier(N, torch.cat([state["psi2_xi"], state["psi1_xi"]]),
                              torch.cat([state["psi2_sigma"], state["psi1_sigma"]]))

@@ -21,6 +21,7 @@ class ScatteringNumPy2D(ScatteringNumPy, ScatteringBase2D):
 
     def _filters_for(self, dtype: np.dtype) -> tuple:
         """Prepared filters, once per input dtype (float64 filters for float64 inputs)."""
+        dtype = self._working_dtype(dtype)
         if dtype not in self._filters_by_dtype:
             self._filters_by_dtype[dtype] = self._prepare_filters(
                 [f.astype(dtype) for f in self.phi],

@@ -1,4 +1,5 @@
 """PyTorch frontend of the 2D scattering transform, with fixed or learnable filters."""
+import math
 from typing import Any, Dict, Sequence
 
 import torch
@@ -18,7 +19,12 @@ _TORCH_PARAMETERS = LEARNABLE_DOC + """\
         call. ``'morlet'``: the Morlet parameters of every wavelet, ``psi_sigma``,
         ``psi_xi``, ``psi_theta``, ``psi_slant`` (shape ``(J, L)``), and the width
         ``phi_sigma`` of the low-pass filter; the filters are rebuilt from them at each
-        call (:func:`kymatio.scattering2d.torch_filter_bank.morlet_fourier`).
+        call (:func:`kymatio.scattering2d.torch_filter_bank.morlet_fourier`). The
+        parameters stay in their valid domain whatever the optimizer does (``S`` the
+        larger padded size): widths in ``(0.1, 4 S)`` pixels, centre frequencies in
+        ``(pi / (8 S), pi)``, slants in ``(1 / (8 L), 16)``; orientations are free
+        (see :meth:`morlet_parameters`, :meth:`set_morlet_parameters`,
+        :meth:`morlet_parameter_bounds`).
 """
 
 
@@ -30,14 +36,23 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
                  learnable: bool = False, parametrization: str = "filters") -> None:
         ScatteringTorch.__init__(self, learnable)
         ScatteringBase2D.__init__(self, J, shape, L, max_order, pre_pad, backend, out_type)
-        self.build()
         self.parametrization = check_parametrization(parametrization)
+        self.build()
         if parametrization == "filters":
             full = fourier_filters(self._M_padded, self._N_padded, self.J, self.L)
             self.register_filters({"phi_r0": full["phi"], "psi_r0": full["psi"]})
         else:
-            self.register_filters(morlet_parameters(self.J, self.L))
+            size = max(self._M_padded, self._N_padded)
+            self._register_morlet_parameters(morlet_parameters(self.J, self.L), {
+                "psi_sigma": (0.1, 4.0 * size), "phi_sigma": (0.1, 4.0 * size),
+                "psi_xi": (math.pi / (8 * size), math.pi), "psi_slant": (1 / (8 * self.L), 16.0)})
         self._build_filter_cache()
+
+    def _memory_estimate(self) -> Dict[str, float]:
+        parts = super()._memory_estimate()
+        if self.parametrization == "morlet":  # envelopes over up to 5 x 5 periods
+            parts["Morlet rebuild"] = self.J * self.L * self._M_padded * self._N_padded * 4 * 25
+        return parts
 
     def _derive_filters(self, state: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         """Every resolution of every filter, named ``phi_r{r}`` and ``psi_j{j}_r{r}``.
@@ -50,7 +65,7 @@ class ScatteringTorch2D(ScatteringTorch, ScatteringBase2D):
         """
         J = self.J
         if self.parametrization == "morlet":
-            state = self._morlet_filters(state)
+            state = self._morlet_filters(self._natural_state(state))
         derived = {f"phi_r{r}": periodize_filter(state["phi_r0"], r) for r in range(J)}
         for r in range(psi_levels(J - 1, J)):
             # Scales j >= r are the ones used at resolution r.

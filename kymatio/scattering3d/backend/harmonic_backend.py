@@ -119,7 +119,7 @@ class HarmonicBackend(FourierBackend):
         power = self.modulus_squared(x)
         if module is not None:
             power = power + module ** 2
-        return power ** 0.5
+        return self._base.sqrt(power)
 
     def compute_integrals(self, input_array: Any, integral_powers: Sequence[float]) -> Any:
         """Sums over the last three axes of ``input_array ** p`` for each ``p``.

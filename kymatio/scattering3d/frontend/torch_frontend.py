@@ -26,7 +26,11 @@ _TORCH_PARAMETERS = LEARNABLE_DOC + """\
         ``(J + 2,)``, the widths of the low-pass Gaussians (the first is unused, as its
         Gaussian in ``'filters'``). The filters are rebuilt from them at each call,
         solid harmonics times Gaussians in Fourier
-        (:func:`kymatio.scattering3d.torch_filter_bank.solid_harmonic_fourier`).
+        (:func:`kymatio.scattering3d.torch_filter_bank.solid_harmonic_fourier`). The
+        widths stay in ``(sigma_0 / 4, 4 max(S, sigma_0 2**(J + 1)))`` whatever the
+        optimizer does (``S`` the largest side of the volume; see
+        :meth:`morlet_parameters`, :meth:`set_morlet_parameters`,
+        :meth:`morlet_parameter_bounds`).
 """
 
 
@@ -57,11 +61,20 @@ class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
             self.register_buffer("harmonic_basis", basis, persistent=False)
             self.register_buffer("squared_frequencies", squared_frequencies,
                                  persistent=False)
-            self.register_filters(morlet_parameters(self.J, self.sigma_0,
-                                                    "gaussians" in filters))
+            widest = 4.0 * max(self.M, self.N, self.O, self.sigma_0 * 2 ** (self.J + 1))
+            self._register_morlet_parameters(
+                morlet_parameters(self.J, self.sigma_0, "gaussians" in filters),
+                dict.fromkeys(("psi_sigma", "phi_sigma") if "gaussians" in filters
+                              else ("psi_sigma",), (self.sigma_0 / 4, widest)))
             return
         psi = filters["psi"]
         self.register_filters({**filters, "psi": np.stack([psi.real, psi.imag], axis=-1)})
+
+    def _memory_estimate(self) -> Dict[str, float]:
+        parts = super()._memory_estimate()
+        if self.parametrization == "morlet":  # harmonic basis, Gaussians, products
+            parts["Morlet rebuild"] = parts["filters"]
+        return parts
 
     def scattering(self, x: torch.Tensor) -> torch.Tensor:
         """Scattering coefficients of ``x``.
@@ -86,7 +99,7 @@ class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
         parts (see :func:`~kymatio.scattering3d.core.scattering3d.prepare_filters`),
         complex values as real ``(..., 2)`` tensors."""
         if self.parametrization == "morlet":
-            state = self._morlet_filters(state)
+            state = self._morlet_filters(self._natural_state(state))
         _, paired = prepare_filters(torch.view_as_complex(state["psi"]), self.backend)
         return {**state, "paired": torch.view_as_real(paired)}
 
