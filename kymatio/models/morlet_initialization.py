@@ -81,14 +81,14 @@ def initialize_morlet(scattering: torch.nn.Module, initialization: str,
     J, L = scattering.J, scattering.L
     values = tight_frame_parameters(J, L) if initialization == "tight-frame" \
         else random_morlet_parameters(J, L, generator)
-    state = scattering.filter_state()
-    with torch.no_grad():  # in place: the registered tensors (and optimizers) stay
-        if scattering.parametrization == "morlet":
-            for key, value in values.items():
-                state[key].copy_(value)
-        else:
-            psi = state["psi_r0"]
-            M, N = psi.shape[-2:]
-            filters = morlet_fourier(M, N, *(values[f"psi_{key}"].reshape(-1).double()
-                                             for key in PSI_KEYS))
-            psi.copy_(filters.reshape(psi.shape))
+    if scattering.parametrization == "morlet":
+        # In place, through the parameter domain: the registered tensors (and the
+        # optimizers holding them) stay.
+        scattering.set_morlet_parameters(**values)
+        return
+    psi = scattering.filter_state()["psi_r0"]
+    M, N = psi.shape[-2:]
+    filters = morlet_fourier(M, N, *(values[f"psi_{key}"].reshape(-1).double()
+                                     for key in PSI_KEYS))
+    with torch.no_grad():
+        psi.copy_(filters.reshape(psi.shape))

@@ -14,6 +14,7 @@ from typing import Iterator, Optional, Sequence
 import torch
 from torch import nn
 
+from ..frontend.memory import check_parameters
 from .scattering_classifier import ScatteringClassifier
 from .two_phase import ImageSize, TwoPhaseClassifier, _positive_int
 
@@ -43,6 +44,20 @@ class ResidualBlock(nn.Module):
         activated = torch.relu(self.norm1(x))
         y = self.conv2(torch.relu(self.norm2(self.conv1(activated))))
         return y + (x if self.shortcut is None else self.shortcut(activated))
+
+
+def _check_stages(subject: str, in_channels: int, widths: Sequence[int], blocks: int,
+                  num_classes: int) -> None:
+    """Refuse (:class:`~kymatio.frontend.memory.MemoryBudgetError`) stages whose weights
+    alone exceed the memory limit, before they are allocated."""
+    counts, channels = {"stem": 9 * in_channels * widths[0]}, widths[0]
+    for stage, width in enumerate(widths):
+        shortcut = channels * width if channels != width else 0
+        counts[f"stage {stage + 1}"] = (9 * channels * width + shortcut
+                                        + (2 * blocks - 1) * 9 * width * width)
+        channels = width
+    counts["linear head"] = (widths[-1] + 1) * num_classes
+    check_parameters(subject, counts, "lower width or blocks")
 
 
 def wide_resnet_stages(in_channels: int, widths: Sequence[int], strides: Sequence[int],
@@ -89,6 +104,7 @@ class WideResNet(TwoPhaseClassifier):
         super().__init__(image_size, in_channels, num_classes)
         self.width, self.blocks = _positive_int("width", width), _positive_int("blocks", blocks)
         widths = [16 * width, 32 * width, 64 * width]
+        _check_stages(type(self).__name__, in_channels, widths, blocks, num_classes)
         self.features = wide_resnet_stages(in_channels, widths, (1, 2, 2), blocks)
         self.classifier = nn.Linear(widths[-1], num_classes)
 
@@ -142,8 +158,9 @@ class ScatteringWideResNet(ScatteringClassifier):
 
     def _build_classifier(self) -> nn.Module:
         channels = self.in_channels * self.scattering_shape[0]
+        widths = [32 * self.width, 64 * self.width]
+        _check_stages(type(self).__name__, channels, widths, self.blocks, self.num_classes)
         return nn.Sequential(
             nn.Unflatten(1, (channels, *self.scattering_shape[1:])), nn.BatchNorm2d(channels),
-            wide_resnet_stages(channels, [32 * self.width, 64 * self.width], (1, 2),
-                               self.blocks),
+            wide_resnet_stages(channels, widths, (1, 2), self.blocks),
             nn.Linear(64 * self.width, self.num_classes))

@@ -49,3 +49,14 @@ def test_scattering_cnn_normalises_the_maps_and_learns_the_filters():
                for p in model.frontend_parameters())
     assert {id(p) for p in model.head_parameters()} == {id(p) for p in
                                                          model.classifier.parameters()}
+
+
+@pytest.mark.parametrize("model", ["pixels", "scattering"])
+def test_widths_beyond_the_memory_limit_are_refused_before_allocating(model):
+    from kymatio.frontend.memory import MemoryBudgetError
+    with pytest.raises(MemoryBudgetError, match="width"):
+        if model == "pixels":
+            WideResNet(image_size=28, in_channels=1, num_classes=10, width=10**4)
+        else:
+            ScatteringWideResNet(J=2, image_size=28, in_channels=1, num_classes=10,
+                                 width=10**4)
