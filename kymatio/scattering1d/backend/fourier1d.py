@@ -17,9 +17,9 @@ __all__ = ["FourierBackend1D"]
 class FourierBackend1D(FourierBackend):
     """Primitives of the 1D Fourier scattering transform.
 
-    A library with hand-written adjoints of the sliced products and a checkpointing
-    call (PyTorch) provides them in the module ``<name>_autograd`` beside this one, as
-    ``sliced_product(X, f, pieces, length, compute)`` and ``checkpoint(fn, *args)``.
+    A library with hand-written adjoints of the sliced products (PyTorch) provides them
+    in the module ``<name>_autograd`` beside this one, as
+    ``sliced_product(X, f, pieces, length, compute)``.
 
     Parameters
     ----------
@@ -141,13 +141,6 @@ class FourierBackend1D(FourierBackend):
                 term = self.conj_flip(term)
             out = term if out is None else out + term
         return out
-
-    def checkpoint(self, fn: Any, *args: Any) -> Any:
-        """``fn(*args)``; with torch autograd only ``args`` are kept for the backward,
-        which recomputes ``fn`` (less memory, some more time)."""
-        if self._adjoints is not None:
-            return self._adjoints.checkpoint(fn, *args)
-        return fn(*args)
 
     def complex_filter(self, f: Any) -> Any:
         """A real filter cast to the complex dtype of its precision (both libraries
