@@ -344,8 +344,35 @@ def reduce_sum(x: torch.Tensor, axis: int) -> torch.Tensor:
     return x.sum(axis)
 
 
+class _RfftLast(torch.autograd.Function):
+    """``torch.fft.rfft`` along the last axis, whose adjoint is one inverse real FFT.
+
+    autograd's own backward zero-pads the gradient to the whole spectrum and runs a
+    complex FFT (about 3x the cost). The adjoint of the half spectrum is
+    ``dx[t] = Re sum_{k <= n/2} g_k e^{2 pi i k t / n}``: ``irfft`` of ``g`` with the
+    bins it counts twice (all but 0 and, for even ``n``, ``n / 2``) halved.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.n = x.shape[-1]
+        return torch.fft.rfft(x)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        n = ctx.n
+        halved = grad * 0.5
+        halved[..., 0] = grad[..., 0]
+        if n % 2 == 0:
+            halved[..., -1] = grad[..., -1]
+        return torch.fft.irfft(halved, n=n, norm="forward")
+
+
 def rfft_last(x: torch.Tensor) -> torch.Tensor:
     """The bins ``0 .. n // 2`` of the FFT of real signals along the last axis."""
+    if x.requires_grad and torch.is_grad_enabled():
+        return _RfftLast.apply(x)
     return torch.fft.rfft(x)
 
 
