@@ -18,6 +18,7 @@ __all__ = list(NATIVE_INTERFACE)
 name = "torch"
 # The cores split batches into cache-sized pieces (see fourier.working_set).
 cache_sized_pieces = True
+working_set_scale = 1.0  # measured: quarter-size pieces were 25-40% slower in 2D
 
 _NORMAL_EXPONENT_LIMIT = 87.0  # exp(-87) ~ 1.6e-38 > float32's smallest normal
 
@@ -226,8 +227,9 @@ def reshape(x: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
     return x.reshape(tuple(shape))
 
 
-def fft(x: torch.Tensor, ndim: int, inverse: bool = False) -> torch.Tensor:
-    """Complex FFT (or inverse FFT) over the last ``ndim`` dimensions."""
+def fft(x: torch.Tensor, ndim: int, inverse: bool = False, fresh: bool = False) -> torch.Tensor:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` dimensions (``fresh``, that
+    ``x`` is a temporary, is not used: autograd may hold ``x``)."""
     transform = torch.fft.ifftn if inverse else torch.fft.fftn
     return transform(x, dim=tuple(range(-ndim, 0)))
 

@@ -134,9 +134,17 @@ class FourierBackend1D(FourierBackend):
     def _sliced_product(self, X: Any, f: Any, pieces: Sequence[Tuple[int, int, bool]],
                         length: int) -> Any:
         out = None
+        in_blocks = not (self._base.requires_grad(X) or self._base.requires_grad(f))
         for start, count, mirrored in pieces:
-            window = (Ellipsis, slice(start, start + count * length))
-            term = self.fold(X[window] * f[window], count)
+            if in_blocks:  # fold's sums, without the full-size product in memory
+                blocks = [(Ellipsis, slice(start + b * length, start + (b + 1) * length))
+                          for b in range(count)]
+                term = X[blocks[0]] * f[blocks[0]]
+                for block in blocks[1:]:
+                    term += X[block] * f[block]
+            else:
+                window = (Ellipsis, slice(start, start + count * length))
+                term = self.fold(X[window] * f[window], count)
             if mirrored:
                 term = self.conj_flip(term)
             out = term if out is None else out + term

@@ -177,7 +177,7 @@ def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPla
                              ind_end[k + k_T])
 
     def wavelet_modulus(U_hat: Any, p: Periodized) -> Any:
-        return backend.modulus(backend.ifft(periodized_product(backend, U_hat, p)))
+        return backend.modulus(backend.ifft(periodized_product(backend, U_hat, p), fresh=True))
 
     U_0 = backend.spectrum(backend.pad(x, pad_left, pad_right))
     S_0 = averaged(U_0, 0) if average else x
