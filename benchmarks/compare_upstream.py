@@ -11,6 +11,10 @@ runs in a fresh subprocess executing ``benchmarks/_bench_worker.py``:
   from outside the repository. Without either the run stops with an error saying what to
   give; ``--no-upstream`` times ours only.
 
+Times are read on ``--clock``: ``cpu`` (default) is the CPU time of the calling thread
+(NumPy, torch) or of the process (JAX, TensorFlow), which does not count the time the
+process waits for a core on a shared machine; ``wall`` is elapsed time.
+
 Threads are pinned with ``--threads`` (``torch.set_num_threads`` and the ``OMP``/``MKL``/
 ``OPENBLAS`` environment variables); default 1, for reproducible numbers on a shared
 machine.
@@ -351,6 +355,7 @@ class Settings:
     construct_repeat: int
     threads: int
     timeout: float
+    clock: str = "cpu"
 
 
 def base_spec(case: Case, settings: Settings, mode: str) -> Dict[str, Any]:
@@ -359,7 +364,8 @@ def base_spec(case: Case, settings: Settings, mode: str) -> Dict[str, Any]:
             "kwargs": case.kwargs, "input_shape": list(case.input_shape),
             "signal_ndim": case.signal_ndim, "seed": 0, "repeat": settings.repeat,
             "warmup": settings.warmup, "construct_repeat": settings.construct_repeat,
-            "threads": settings.threads, "compiled": case.compiled}
+            "threads": settings.threads, "compiled": case.compiled,
+            "clock": settings.clock}
 
 
 def measure_implementation(impl: Implementation, case: Case, settings: Settings,
@@ -560,6 +566,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                              f"--no-upstream)")
     parser.add_argument("--no-upstream", action="store_true", help="time ours only")
     parser.add_argument("--threads", type=int, default=1, help="intra-op threads (1)")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="cpu: CPU time of the computing thread(s), steady on a shared "
+                             "machine (default); wall: elapsed time")
     parser.add_argument("--repeat", type=int, default=10, help="timed calls per median")
     parser.add_argument("--warmup", type=int, default=2, help="untimed calls first")
     parser.add_argument("--construct-repeat", type=int, default=5,
@@ -620,8 +629,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     else:
         print(f"NOTE: {note}")
     settings = Settings(args.repeat, args.warmup, args.construct_repeat, args.threads,
-                        args.timeout)
-    print(f"threads={args.threads} repeat={args.repeat} warmup={args.warmup} "
+                        args.timeout, args.clock)
+    print(f"threads={args.threads} clock={args.clock} repeat={args.repeat} "
+          f"warmup={args.warmup} "
           f"construct_repeat={args.construct_repeat}", flush=True)
     records = []
     for case in cases:

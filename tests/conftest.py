@@ -63,3 +63,41 @@ def _as_array(output: Any, dim: int) -> np.ndarray:
 def upstream() -> UpstreamReference:
     """The reference outputs of upstream Kymatio 0.3.0 and a checker."""
     return UpstreamReference()
+
+
+# ----------------------------------------------------------------------------- devices
+def _is_cuda(value: Any) -> bool:
+    return isinstance(value, str) and (value == "cuda" or value.endswith("-cuda"))
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "cuda: needs a CUDA device (skipped without one; "
+                            "benchmarks/gpu_check.sh runs them)")
+
+
+def pytest_collection_modifyitems(config: Any, items: list) -> None:
+    """Cases parametrized with ``"cuda"`` (or ``"<frontend>-cuda"``) get the ``cuda``
+    mark, and are skipped where torch sees no CUDA device."""
+    cuda_items = [item for item in items if any(
+        _is_cuda(v) for v in getattr(getattr(item, "callspec", None), "params", {}).values())]
+    if not cuda_items:
+        return
+    import torch
+    available = torch.cuda.is_available()
+    for item in cuda_items:
+        item.add_marker(pytest.mark.cuda)
+        if not available:
+            item.add_marker(pytest.mark.skip(reason="no CUDA device"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "cuda" in r.keywords]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} CUDA case(s) skipped: no CUDA device "
+                                    "(benchmarks/gpu_check.sh runs them on a GPU)")
+
+
+@pytest.fixture(params=["cpu", "cuda"])
+def device(request: Any) -> str:
+    """The torch devices to run on: the CPU, and CUDA (skipped without a CUDA device)."""
+    return request.param

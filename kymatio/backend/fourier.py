@@ -35,7 +35,7 @@ NATIVE_INTERFACE = ("name", "is_complex", "is_real", "complex_check", "real_chec
                     "contiguous_check", "modulus", "cdgmm", "concatenate", "join", "split",
                     "reshape", "fft", "periodize", "periodized_product", "check_product",
                     "Pad", "prepare_filter", "stack_real_imag", "pack_pairs", "make_complex",
-                    "cache_sized_pieces") + ARRAY_FUNCTIONS
+                    "cache_sized_pieces", "working_set_scale") + ARRAY_FUNCTIONS
 
 
 def native_library(name: str) -> ModuleType:
@@ -66,12 +66,15 @@ def dtype_checks(is_complex: Callable[[Any], bool], is_real: Callable[[Any], boo
     return complex_check, real_check
 
 
-def working_set(backend: Any, size: int) -> int:
+def working_set(backend: Any, size: int, scaled: bool = True) -> int:
     """The bytes one product of a core may hold: ``size`` (a cache-sized piece of the
-    batch), or unbounded for a library whose ``cache_sized_pieces`` is False (JAX,
-    TensorFlow: every op has its cost of dispatch or adds to a compiled graph, and
-    measured, whole batches are faster)."""
-    return size if backend.cache_sized_pieces else 2 ** 62
+    batch), times the library's ``working_set_scale`` where ``scaled``, or unbounded for
+    a library whose ``cache_sized_pieces`` is False (JAX, TensorFlow: every op has its
+    cost of dispatch or adds to a compiled graph, and measured, whole batches are
+    faster)."""
+    if not backend.cache_sized_pieces:
+        return 2 ** 62
+    return int(size * backend.working_set_scale) if scaled else size
 
 
 def optional_module(module_name: str) -> Optional[ModuleType]:
@@ -236,15 +239,17 @@ class FourierBackend:
         self._base.real_check(x)
         return self._base.fft(x, self.ndim)
 
-    def fft(self, x: Any) -> Any:
-        """FFT of a complex signal over the signal axes."""
+    def fft(self, x: Any, fresh: bool = False) -> Any:
+        """FFT of a complex signal over the signal axes; ``fresh``: ``x`` is a temporary
+        that nothing else holds, which the library may overwrite (NumPy does)."""
         self._base.complex_check(x)
-        return self._base.fft(x, self.ndim)
+        return self._base.fft(x, self.ndim, fresh=fresh)
 
-    def ifft(self, x: Any) -> Any:
-        """Inverse FFT of a complex spectrum over the signal axes."""
+    def ifft(self, x: Any, fresh: bool = False) -> Any:
+        """Inverse FFT of a complex spectrum over the signal axes (``fresh`` as in
+        :meth:`fft`)."""
         self._base.complex_check(x)
-        return self._base.fft(x, self.ndim, inverse=True)
+        return self._base.fft(x, self.ndim, inverse=True, fresh=fresh)
 
     def irfft(self, x: Any) -> Any:
         """Real part of the inverse FFT over the signal axes."""

@@ -22,6 +22,7 @@ __all__ = list(NATIVE_INTERFACE)
 name = "jax"
 # One piece per batch: XLA compiles the whole graph (see fourier.working_set).
 cache_sized_pieces = False
+working_set_scale = 1.0  # not used: one piece per batch
 
 
 def is_complex(x: Any) -> bool:
@@ -110,8 +111,9 @@ def reshape(x: jax.Array, shape: Sequence[int]) -> jax.Array:
     return jnp.reshape(x, tuple(shape))
 
 
-def fft(x: jax.Array, ndim: int, inverse: bool = False) -> jax.Array:
-    """Complex FFT (or inverse FFT) over the last ``ndim`` axes."""
+def fft(x: jax.Array, ndim: int, inverse: bool = False, fresh: bool = False) -> jax.Array:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` axes (``fresh`` is not used:
+    JAX arrays are immutable)."""
     transform = jnp.fft.ifftn if inverse else jnp.fft.fftn
     return transform(x, axes=tuple(range(-ndim, 0)))
 

@@ -7,15 +7,21 @@ import scipy.fft
 import sys
 
 from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
-                      periodized_product)
+                      split_blocks)
+from .fourier import periodized_product as periodized_product_blocks
 from .fourier import sum_blocks as periodize
 
 
 __all__ = list(NATIVE_INTERFACE)
 
 name = "numpy"
-# The cores split batches into cache-sized pieces (see fourier.working_set).
+# The cores split batches into cache-sized pieces (see fourier.working_set), in 1D and 2D
+# half of torch's: NumPy allocates every intermediate afresh, and with these pieces its
+# peak memory stays below upstream's. Measured (2D J=2 32x32 L=8, 48 images; 1D J=6 Q=8
+# N=8192, 4 signals): peak 9.3 -> 5.2 MiB for +6% time in 2D, 9.8 -> 3.7 MiB for +30% in
+# 1D (still 5x upstream's speed); a quarter cost 2D +30%.
 cache_sized_pieces = True
+working_set_scale = 0.5
 
 
 def is_complex(x: np.ndarray) -> bool:
@@ -83,11 +89,29 @@ def reshape(x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
     return np.reshape(x, tuple(shape))
 
 
-def fft(x: np.ndarray, ndim: int, inverse: bool = False) -> np.ndarray:
-    """Complex FFT (or inverse FFT) over the last ``ndim`` axes."""
+def fft(x: np.ndarray, ndim: int, inverse: bool = False, fresh: bool = False) -> np.ndarray:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` axes; ``fresh``: ``x`` is a
+    temporary only the caller holds, transformed in place (no second full-size array)."""
     transform = scipy.fft.ifftn if inverse else scipy.fft.fftn
-    return transform(x, axes=tuple(range(-ndim, 0)), workers=-1)
+    return transform(x, axes=tuple(range(-ndim, 0)), workers=-1, overwrite_x=fresh)
 
+
+
+def periodized_product(A: np.ndarray, B: np.ndarray, k: int, ndim: int) -> np.ndarray:
+    """:func:`kymatio.backend.fourier.periodized_product`, forming the products of ``k > 2``
+    one row of blocks (of the first signal axis) at a time: a ``k`` times smaller
+    temporary than the full-size product, at the same speed."""
+    if k <= 2:
+        return periodized_product_blocks(A, B, k, ndim)
+    rows = A.shape[-ndim] // k
+    out = None
+    for i in range(k):
+        index = (Ellipsis, slice(i * rows, (i + 1) * rows)) + (slice(None),) * (ndim - 1)
+        product = split_blocks(A[index], k, ndim - 1) * split_blocks(B[index], k, ndim - 1)
+        for innermost in range(ndim - 1):  # (..., m, k, n) -> (..., m, n)
+            product = product.sum(-2 - innermost)
+        out = product if out is None else np.add(out, product, out=out)
+    return out
 
 
 def prepare_filter(f: np.ndarray) -> np.ndarray:

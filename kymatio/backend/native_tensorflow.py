@@ -22,6 +22,7 @@ name = "tensorflow"
 # One piece per batch: fewer, larger ops are faster eagerly (each op is dispatched on its
 # own) and in graphs (see fourier.working_set).
 cache_sized_pieces = False
+working_set_scale = 1.0  # not used: one piece per batch
 
 _FFTS = {1: (tf.signal.fft, tf.signal.ifft), 2: (tf.signal.fft2d, tf.signal.ifft2d),
          3: (tf.signal.fft3d, tf.signal.ifft3d)}
@@ -106,8 +107,9 @@ def reshape(x: tf.Tensor, shape: Sequence[Any]) -> tf.Tensor:
     return tf.reshape(x, [-1 if n is None else n for n in shape])
 
 
-def fft(x: tf.Tensor, ndim: int, inverse: bool = False) -> tf.Tensor:
-    """Complex FFT (or inverse FFT) over the last ``ndim`` (1 to 3) axes."""
+def fft(x: tf.Tensor, ndim: int, inverse: bool = False, fresh: bool = False) -> tf.Tensor:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` (1 to 3) axes (``fresh`` is
+    not used: tensors are immutable)."""
     if not is_complex(x):
         x = make_complex(x)
     return _FFTS[ndim][1 if inverse else 0](x)

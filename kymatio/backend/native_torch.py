@@ -18,6 +18,7 @@ __all__ = list(NATIVE_INTERFACE)
 name = "torch"
 # The cores split batches into cache-sized pieces (see fourier.working_set).
 cache_sized_pieces = True
+working_set_scale = 1.0  # measured: quarter-size pieces were 25-40% slower in 2D
 
 _NORMAL_EXPONENT_LIMIT = 87.0  # exp(-87) ~ 1.6e-38 > float32's smallest normal
 
@@ -226,8 +227,9 @@ def reshape(x: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
     return x.reshape(tuple(shape))
 
 
-def fft(x: torch.Tensor, ndim: int, inverse: bool = False) -> torch.Tensor:
-    """Complex FFT (or inverse FFT) over the last ``ndim`` dimensions."""
+def fft(x: torch.Tensor, ndim: int, inverse: bool = False, fresh: bool = False) -> torch.Tensor:
+    """Complex FFT (or inverse FFT) over the last ``ndim`` dimensions (``fresh``, that
+    ``x`` is a temporary, is not used: autograd may hold ``x``)."""
     transform = torch.fft.ifftn if inverse else torch.fft.fftn
     return transform(x, dim=tuple(range(-ndim, 0)))
 
@@ -369,8 +371,35 @@ def reduce_sum(x: torch.Tensor, axis: int) -> torch.Tensor:
     return x.sum(axis)
 
 
+class _RfftLast(torch.autograd.Function):
+    """``torch.fft.rfft`` along the last axis, whose adjoint is one inverse real FFT.
+
+    autograd's own backward zero-pads the gradient to the whole spectrum and runs a
+    complex FFT (about 3x the cost). The adjoint of the half spectrum is
+    ``dx[t] = Re sum_{k <= n/2} g_k e^{2 pi i k t / n}``: ``irfft`` of ``g`` with the
+    bins it counts twice (all but 0 and, for even ``n``, ``n / 2``) halved.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.n = x.shape[-1]
+        return torch.fft.rfft(x)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        n = ctx.n
+        halved = grad * 0.5
+        halved[..., 0] = grad[..., 0]
+        if n % 2 == 0:
+            halved[..., -1] = grad[..., -1]
+        return torch.fft.irfft(halved, n=n, norm="forward")
+
+
 def rfft_last(x: torch.Tensor) -> torch.Tensor:
     """The bins ``0 .. n // 2`` of the FFT of real signals along the last axis."""
+    if x.requires_grad and torch.is_grad_enabled():
+        return _RfftLast.apply(x)
     return torch.fft.rfft(x)
 
 

@@ -14,7 +14,7 @@ import warnings
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from scipy.fft import ifft
+from scipy.fft import ifft, rfft
 
 __all__ = ["adaptive_choice_P", "periodize_filter_fourier", "morlet_1d", "gauss_1d",
            "compute_sigma_psi", "compute_temporal_support", "get_max_dyadic_subsampling",
@@ -85,20 +85,35 @@ def _fold_gaussians(N: int, centres: np.ndarray, sigmas: np.ndarray,
     freqs = np.arange((1 - periods) * N, periods * N, dtype=float) / float(N)
     # Each Gaussian is evaluated only where it exceeds exp(-700) ~ 1e-304 (a window of
     # +-37 sigma around its centre on the sorted grid) and is 0 elsewhere: most of a
-    # narrow filter's grid is there, and np.exp is slow towards underflow.
-    gaussians = np.zeros((len(centres), len(freqs)))
+    # narrow filter's grid is there, and np.exp is slow towards underflow. The window
+    # is folded onto one period piece by piece, adding the periods in order as the mean
+    # over the periods does (the periods it skips hold zeros): the same sums, bit for
+    # bit, without the (filters, (2P - 1) N) array.
+    out = np.zeros((len(centres), N))
     reach = np.sqrt(2 * _FLOAT64_EXPONENT_LIMIT) * np.abs(sigmas)
     starts = np.searchsorted(freqs, centres - reach)
     stops = np.searchsorted(freqs, centres + reach, side="right")
     for row, (start, stop) in enumerate(zip(starts, stops)):
         window = freqs[start:stop] - centres[row]
-        gaussians[row, start:stop] = np.exp(-window * window / (2 * sigmas[row] ** 2))
-    return periodize_filter_fourier(gaussians, 2 * periods - 1)
+        values = np.exp(-window * window / (2 * sigmas[row] ** 2))
+        for period in range(start // N, -(-stop // N)):
+            a, b = max(start, period * N), min(stop, (period + 1) * N)
+            out[row, a - period * N:b - period * N] += values[a - start:b - start]
+    return out / (2 * periods - 1)
 
 
 def _l1_normalise(filters_f: np.ndarray) -> np.ndarray:
-    """Scale each row so that the filter has unit L1 norm in time."""
-    return filters_f / np.abs(ifft(filters_f, axis=-1)).sum(axis=-1, keepdims=True)
+    """Scale each row so that the filter has unit L1 norm in time.
+
+    The filters are real in Fourier, so their impulse responses are Hermitian: the
+    moduli of the time samples are those of the half spectrum ``rfft`` gives (twice
+    each, but for the bins 0 and ``N / 2``), at half the cost of the whole inverse FFT.
+    """
+    N = filters_f.shape[-1]
+    moduli = np.abs(rfft(filters_f, axis=-1))
+    twice = moduli[:, 1:N - N // 2].sum(axis=-1, keepdims=True)
+    once = moduli[:, :1] + (moduli[:, -1:] if N % 2 == 0 else 0)
+    return filters_f / ((once + 2 * twice) / N)
 
 
 def _filter_rows(N: int, xis: Sequence[float], sigmas: Sequence[float]) -> np.ndarray:
@@ -112,16 +127,14 @@ def _filter_rows(N: int, xis: Sequence[float], sigmas: Sequence[float]) -> np.nd
     periods = np.array([min(adaptive_choice_P(s), _MAX_PERIODS) for s in sigmas], dtype=int)
     for P in np.unique(periods):
         rows = np.flatnonzero(periods == P)
-        lowpass = _fold_gaussians(N, np.zeros(len(rows)), sigmas[rows], int(P))
-        filters = lowpass
-        band = rows[xis[rows] != 0]
-        if len(band):
-            local = np.flatnonzero(xis[rows] != 0)
-            gabor = _fold_gaussians(N, xis[band], sigmas[band], int(P))
+        filters = _fold_gaussians(N, np.zeros(len(rows)), sigmas[rows], int(P))
+        band = xis[rows] != 0
+        if band.any():
+            gabor = _fold_gaussians(N, xis[rows[band]], sigmas[rows[band]], int(P))
+            envelope = filters[band]
             # Subtract the multiple of the envelope that cancels the mean (Morlet).
-            kappa = gabor[:, :1] / lowpass[local, :1]
-            filters = lowpass.copy()
-            filters[local] = gabor - kappa * lowpass[local]
+            gabor -= (gabor[:, :1] / envelope[:, :1]) * envelope
+            filters[band] = gabor
         out[rows] = _l1_normalise(filters)
     return out
 
@@ -353,6 +366,17 @@ def scattering_filter_factory(N: int, J: int, Q: Union[int, Sequence[int]], T: f
         wavelet allows. First-order wavelets have one level; second-order ones one
         level per subsampling of the first order they may follow.
     """
+    return _filter_bank(N, J, Q, T, r_psi, max_subsampling, sigma0, alpha)[:3]
+
+
+def _filter_bank(N: int, J: int, Q: Union[int, Sequence[int]], T: float, r_psi: float,
+                 max_subsampling: Optional[int], sigma0: float, alpha: float) -> tuple:
+    """:func:`scattering_filter_factory`'s ``(phi_f, psi1_f, psi2_f)`` followed by the
+    layout of the scattering core (see
+    :func:`kymatio.scattering1d.core.scattering1d.stack_filters`): ``phi`` levels,
+    ``psi1`` ``(n1, N)``, ``psi2[k]`` (the second-order wavelets with a level ``k``,
+    stacked) and ``psi2_rows``. The filters of the dicts are rows of the stacks
+    (views), which are computed whole."""
     Q1, Q2 = _as_pair(Q)
     sigma_min = sigma0 / math.pow(2, J)
     xi1s, sigma1s, j1s = compute_params_filterbank(sigma_min, Q1, alpha, r_psi)
@@ -362,23 +386,26 @@ def scattering_filter_factory(N: int, J: int, Q: Union[int, Sequence[int]], T: f
 
     rows = _filter_rows(N, list(xi2s) + list(xi1s) + [0.0],
                         list(sigma2s) + list(sigma1s) + [sigma_low])
-    psi2_rows, psi1_rows, phi_row = rows[:len(xi2s)], rows[len(xi2s):-1], rows[-1]
+    psi2_block, psi1_block, phi_row = rows[:len(xi2s)], rows[len(xi2s):-1], rows[-1]
 
-    def levels(row: np.ndarray, count: int) -> List[np.ndarray]:
-        return [row] + [periodize_filter_fourier(row, 2 ** k) for k in range(1, count + 1)]
-
-    psi2_f = []
-    for row, xi, sigma, j2 in zip(psi2_rows, xi2s, sigma2s, j2s):
-        if max_subsampling is None:
-            count = max([j1 for j1 in j1s if j1 < j2], default=0)
-        else:
-            count = max_subsampling
-        psi2_f.append({"levels": levels(row, count), "xi": xi, "sigma": sigma, "j": j2})
-    psi1_f = [{"levels": [row], "xi": xi, "sigma": sigma, "j": j1}
-              for row, xi, sigma, j1 in zip(psi1_rows, xi1s, sigma1s, j1s)]
     if max_subsampling is None:
-        count = min(max(j1s + j2s), log2_T)
+        counts = [max([j1 for j1 in j1s if j1 < j2], default=0) for j2 in j2s]
+        phi_count = min(max(j1s + j2s), log2_T)
     else:
-        count = max_subsampling
-    phi_f = {"levels": levels(phi_row, count), "xi": 0, "sigma": sigma_low, "j": log2_T}
-    return phi_f, psi1_f, psi2_f
+        counts, phi_count = [max_subsampling] * len(j2s), max_subsampling
+    # max([0] + ...), not max(..., default=0): torch.compile traces the former
+    psi2_rows = [[n2 for n2, count in enumerate(counts) if count >= k]
+                 for k in range(max([0] + [count + 1 for count in counts]))]
+    psi2 = [psi2_block[rows_k] if k == 0 else
+            periodize_filter_fourier(psi2_block[rows_k], 2 ** k)
+            for k, rows_k in enumerate(psi2_rows)]
+    phi = [phi_row] + [periodize_filter_fourier(phi_row, 2 ** k)
+                       for k in range(1, phi_count + 1)]
+
+    psi2_f = [{"levels": [psi2[k][psi2_rows[k].index(n2)] for k in range(count + 1)],
+               "xi": xi, "sigma": sigma, "j": j2}
+              for n2, (xi, sigma, j2, count) in enumerate(zip(xi2s, sigma2s, j2s, counts))]
+    psi1_f = [{"levels": [row], "xi": xi, "sigma": sigma, "j": j1}
+              for row, xi, sigma, j1 in zip(psi1_block, xi1s, sigma1s, j1s)]
+    phi_f = {"levels": phi, "xi": 0, "sigma": sigma_low, "j": log2_T}
+    return phi_f, psi1_f, psi2_f, phi, psi1_block, psi2, psi2_rows

@@ -76,6 +76,20 @@ def test_agreement_of_identical_outputs(record):
     assert agreement["max_rel_error"] == 0.0
 
 
+def test_the_cpu_clock_ignores_time_spent_waiting(monkeypatch):
+    import time
+    assert compare.parse_args(["--no-upstream"]).clock == "cpu"
+    assert spec("time")["clock"] == "cpu"
+    worker.set_clock("cpu", "torch")
+    assert worker.median_time(lambda: time.sleep(0.05), repeat=1) < 0.025
+    worker.set_clock("cpu", "jax")  # JAX and TensorFlow compute on threads of their own
+    assert worker._clock is time.process_time
+    worker.set_clock("wall", "torch")
+    assert worker.median_time(lambda: time.sleep(0.05), repeat=1) >= 0.05
+    with pytest.raises(ValueError, match="clock must be one of"):
+        worker.set_clock("gpu", "torch")
+
+
 def test_missing_class_skips_case():
     impl = compare.Implementation("ours", "python", False,
                                   probe={"available": {"torch": ["Scattering2D"]}})

@@ -155,11 +155,12 @@ def test_morlet_output_matches_fixed_output(x):
 # ------------------------------------------------------------------ gradients
 
 @pytest.mark.parametrize("parametrization", ["filters", "morlet"])
-def test_every_filter_gets_a_gradient(x, parametrization):
-    S = make(True, parametrization)
-    S(x).square().sum().backward()
+def test_every_filter_gets_a_gradient(x, parametrization, device):
+    S = make(True, parametrization).to(device)
+    S(x.to(device)).square().sum().backward()
     for name, p in S.filter_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all(), name
+        assert p.grad.device.type == device, name
         if name == "psi_r0":     # every wavelet, every orientation
             assert (p.grad.abs().flatten(2).amax(-1) > 0).all()
         else:

@@ -49,21 +49,22 @@ def run(case, frontend, dtype):
         if frontend == "numpy":
             return NumPy1D(**params(case))(x)
         S = Torch1D(**params(case))
-    S = S.double() if dtype == np.float64 else S
+    device = "cuda" if frontend == "torch-cuda" else "cpu"
+    S = (S.double() if dtype == np.float64 else S).to(device)
     with torch.no_grad():
-        out = S(torch.from_numpy(x))
+        out = S(torch.from_numpy(x).to(device))
     if isinstance(out, list):
-        return [dict(c, coef=c["coef"].numpy()) for c in out]
+        return [dict(c, coef=c["coef"].cpu().numpy()) for c in out]
     if isinstance(out, dict):
-        return {k: v.numpy() for k, v in out.items()}
-    return out.numpy()
+        return {k: v.cpu().numpy() for k, v in out.items()}
+    return out.cpu().numpy()
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("frontend", ["numpy", "torch"])
+@pytest.mark.parametrize("frontend", ["numpy", "torch", "torch-cuda"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_matches_upstream(case, frontend, dtype):
-    reference = REFERENCE[f"{case}/{frontend}{32 if dtype == np.float32 else 64}"]
+    reference = REFERENCE[f"{case}/{frontend.split('-')[0]}{32 if dtype == np.float32 else 64}"]
     ours, layout = flatten(run(case, frontend, dtype))
     assert ours.dtype == dtype
     assert ours.shape == reference.shape

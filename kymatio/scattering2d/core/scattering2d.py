@@ -121,35 +121,36 @@ def scattering2d(x: Any, pad: Callable, unpad: Callable, backend: Any, J: int, L
     def lowpass(U_hat: Any, j: int, count: int) -> Any:
         """Low-pass the packed spectra ``U_hat`` (resolution ``j``), sample at 2**J."""
         S_hat = backend.periodized_product(U_hat, phi[j], 2 ** (J - j))
-        return unpad(unpack(backend.ifft(S_hat), count))
+        return unpad(unpack(backend.ifft(S_hat, fresh=True), count))
 
     def wavelet_modulus(U_hat: Any, j_in: int, j: int) -> Any:
         """|U * psi_{j, theta}| for every theta, at resolution ``j`` (real maps)."""
         W_hat = backend.periodized_product(U_hat[..., None, :, :], psi[j][j_in],
                                            2 ** (j - j_in))
-        return backend.modulus(backend.ifft(W_hat))
+        return backend.modulus(backend.ifft(W_hat, fresh=True))
 
     def flatten(block: Any) -> Any:
         shape = tuple(block.shape)
         return backend.reshape(block, (-1, int(np.prod(shape[1:-2]))) + shape[-2:])
 
     x = pad(x)[:, None]                                              # (B, 1, M, N)
-    U_0 = backend.fft(backend.make_complex(x))
+    U_0 = backend.fft(backend.make_complex(x), fresh=True)
     S_0 = lowpass(U_0, 0, 1)
     first, second = [], []
     for j1 in range(J):
         U_1 = wavelet_modulus(U_0[:, 0], 0, j1)                      # (B, L, M_j1, N_j1)
         if max_order < 2 or j1 == J - 1:
-            first.append(lowpass(backend.fft(pack(U_1)), j1, L))
+            first.append(lowpass(backend.fft(pack(U_1), fresh=True), j1, L))
             continue
-        U_1 = backend.fft(backend.make_complex(U_1))
+        U_1 = backend.fft(backend.make_complex(U_1), fresh=True)
         S_1_hat = backend.periodized_product(U_1, phi[j1], 2 ** (J - j1))
-        first.append(unpad(unpack(backend.ifft(pack(S_1_hat)), L)))
+        first.append(unpad(unpack(backend.ifft(pack(S_1_hat), fresh=True), L)))
         # (B, L, L, M', N') per j2, joined on theta2's axis so theta1 varies slowest.
         theta_chunk = max(1, budget // (
             (batch or 1) * L * U_1.shape[-2] * U_1.shape[-1] * _COMPLEX_BYTES))
         U_1_pieces = backend.split(U_1, theta_chunk, axis=1)
-        paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(piece, j1, j2))), j2, L)
+        paths = [backend.join([lowpass(backend.fft(pack(wavelet_modulus(piece, j1, j2)), fresh=True),
+                                       j2, L)
                                for piece in U_1_pieces], axis=1) for j2 in range(j1 + 1, J)]
         second.append(flatten(backend.join(paths, axis=-3)))
     return [S_0] + first + second

@@ -152,7 +152,10 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
     groups = harmonic_groups(L, rotation_covariant)
     batch, spatial = x.shape[0], tuple(x.shape[-3:])
     volume = spatial[0] * spatial[1] * spatial[2]
-    budget = max(1, working_set(backend, WORKING_SET_BYTES) // (_COMPLEX_BYTES * volume))
+    # Not scaled by the library: pieces a quarter this size were 35% slower in NumPy, for
+    # no lower peak (its 3D pieces are already small).
+    budget = max(1, working_set(backend, WORKING_SET_BYTES, scaled=False)
+                 // (_COMPLEX_BYTES * volume))
     single, paired = filters
     n_pairs = 0 if batch is None else batch // 2
     per_chunk = max(1, budget // paired.shape[1])
