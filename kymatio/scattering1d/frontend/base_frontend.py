@@ -17,9 +17,8 @@ from ..utils import (compute_border_indices, compute_meta_scattering, compute_pa
 
 __all__ = ["ScatteringBase1D"]
 
-# Peak memory of the filter bank's construction (Gaussians over several periods, the
-# bank, its stacked copies, the frontend's own) over the stacked float64 bank: 5.3
-# measured for J=10, Q=16, N=2**16.
+# Peak memory of the filter bank's construction (the bank, its stacked copies, the
+# frontend's own) over the stacked float64 bank: 5.1 measured for J=10, Q=16, N=2**16.
 _CONSTRUCTION_COPIES = 6
 
 
