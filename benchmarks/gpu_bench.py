@@ -236,7 +236,8 @@ def part_tests(device: torch.device, dry_run: bool, write: Callable) -> Dict[str
 def _train(command: List[str], out_dir: str, device: str, dry_run: bool) -> Dict[str, Any]:
     args = ["train", "--model", "scattering-linear", "--dataset", "digits", "-q",
             "--epochs-head", "1", "--epochs-joint", "0" if dry_run else "1",
-            "--train-limit", "16" if dry_run else "1024", "--device", device, "--out", out_dir]
+            "--train-size", "16" if dry_run else "1024", "--device", device, "--out", out_dir,
+            "--overwrite"]
     args += ["--image-size", "8"] if dry_run else []
     start = time.perf_counter()
     done = subprocess.run(command + args, cwd=REPO_ROOT, capture_output=True, text=True)
