@@ -64,8 +64,10 @@ class HarmonicBackend(FourierBackend):
 
     def filtered_squares(self, operand: Any, filters: Any,
                          parts: Sequence[Tuple[int, int]]) -> Any:
-        """Squared real and imaginary parts of ``ifft(operand * filters)``, summed over
-        slices of the filter axis.
+        """Squared real and imaginary parts of the unnormalised inverse FFT of
+        ``operand * filters`` (``V ifft``, ``V`` the number of voxels: the core divides
+        its few spectra by ``V`` instead of every inverse FFT), summed over slices of
+        the filter axis.
 
         Parameters
         ----------
@@ -79,14 +81,17 @@ class HarmonicBackend(FourierBackend):
         -------
         array, real, shape (n, len(parts), M, N, O, 2)
             Sums over ``a <= k < b`` of :meth:`squared_parts` of
-            ``ifft(operand[:, k] * filters[k])``. A library may provide its own, with
-            a hand-written backward pass, as ``filtered_squares`` of the module
+            ``V ifft(operand[:, k] * filters[k])``. A library may provide its own (with
+            a hand-written backward pass, or an unnormalised inverse FFT of its own),
+            as ``filtered_squares`` of the module
             ``<name>_filtered_squares`` beside this one (see
             :mod:`kymatio.scattering3d.backend.torch_filtered_squares`).
         """
         if self._filtered_squares is not None:
             return self._filtered_squares.filtered_squares(operand, filters, parts)
-        squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)))
+        shape = tuple(operand.shape[-3:])
+        volume = shape[0] * shape[1] * shape[2]
+        squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)) * volume)
         return self.concatenate([self._base.reduce_sum(squares[:, a:b], 1) for a, b in parts],
                                 axis=1)
 

@@ -163,19 +163,27 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
     plans = (_plan(paired, groups, 2, pair_rows), _plan(single, groups, 1, budget))
     if batch is None:
         # A graph's batch of unknown size (TensorFlow): every volume filtered alone.
-        x_hat = backend.fft(backend.make_complex(x))
+        x_hat = _spectrum(backend.make_complex(x), backend)
         return _cascade(x_hat[:, None], plans[1], J, max_order, backend, averaging, None)
     blocks = []
     for start in range(0, 2 * n_pairs, 2 * per_chunk):
         stop = min(start + 2 * per_chunk, 2 * n_pairs)
-        x_hat = backend.fft(backend.make_complex(x[start:stop:2], x[start + 1:stop:2]))
+        x_hat = _spectrum(backend.make_complex(x[start:stop:2], x[start + 1:stop:2]), backend)
         blocks.append(_cascade(x_hat[:, None], plans[0], J, max_order, backend,
                                averaging, list(range(start, stop))))
     if batch % 2:
-        x_hat = backend.fft(backend.make_complex(x[batch - 1:]))
+        x_hat = _spectrum(backend.make_complex(x[batch - 1:]), backend)
         blocks.append(_cascade(x_hat[:, None], plans[1], J, max_order, backend,
                                averaging, [batch - 1]))
     return blocks[0] if len(blocks) == 1 else backend.join(blocks, axis=0)
+
+
+def _spectrum(z: Any, backend: Any) -> Any:
+    """The FFT of ``z`` divided by its number of voxels: what
+    ``backend.filtered_squares`` (whose inverse FFTs are unnormalised) expects. Scaling
+    these few spectra is cheaper than the scaling pass of every inverse FFT."""
+    shape = tuple(z.shape[-3:])
+    return backend.fft(z) * (1.0 / (shape[0] * shape[1] * shape[2]))
 
 
 def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
@@ -193,9 +201,9 @@ def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
         if max_order < 2 or j1 == J:
             continue
         if plan.width == 2:
-            U_hat = backend.fft(backend.pairs_as_complex(U))
+            U_hat = _spectrum(backend.pairs_as_complex(U), backend)
         else:
-            U_hat = backend.fft(backend.make_complex(U[..., 0]))
+            U_hat = _spectrum(backend.make_complex(U[..., 0]), backend)
         del U
         for j2 in range(j1 + 1, J + 1):
             second.append(averaging(_moduli(U_hat, j2, plan, backend)[:, None], [j2],
