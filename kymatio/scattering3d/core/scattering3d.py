@@ -212,25 +212,7 @@ def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
 
 
 def _moduli(source: Any, j: int, plan: _Plan, backend: Any) -> Any:
-    """Moduli of ``source`` (n, D, M, N, O) filtered at scale ``j``: (n, L+1, ..., w).
-
-    ``D == 1``: one spectrum per slot, filtered by every wavelet. Otherwise one per
-    degree (the first-order moduli), each filtered by the wavelets of its degree.
-    """
-    power: dict = {}
-    for r0, r1, parts in plan.pieces:
-        if source.shape[1] == 1:
-            operand = source
-        elif len(parts) == 1:
-            l = parts[0][0]
-            operand = source[:, l:l + 1]
-        else:
-            operand = backend.take(source, plan.row_degree[r0:r1], 1)
-        sums = backend.filtered_squares(operand, plan.filters[j, r0:r1],
-                                        [(a, b) for _, a, b in parts])
-        for i, (l, _, _) in enumerate(parts):
-            power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
-    P = backend.concatenate([power[l] for l in sorted(power)], axis=1)
-    if plan.width == 1:
-        P = P[..., :1] + P[..., 1:]
-    return backend.sqrt(P)
+    """Moduli of ``source`` (n, D, M, N, O) filtered at scale ``j``: (n, L+1, ..., w)
+    (see ``backend.filtered_moduli``)."""
+    return backend.filtered_moduli(source, plan.filters[j], plan.pieces, plan.row_degree,
+                                   plan.width)
