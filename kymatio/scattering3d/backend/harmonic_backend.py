@@ -6,13 +6,16 @@ axes plus the primitives the 3D transform adds: ``cdgmm3d``, ``modulus_rotation`
 """
 import importlib
 from types import ModuleType
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 
 from ...backend.fourier import FourierBackend, optional_module
 from ..utils import power_sums
 
 __all__ = ["HarmonicBackend"]
+
+#: A piece of the filter rows: ``(r0, r1, [(l, a, b), ...])`` (see ``filtered_moduli``).
+Pieces = Tuple[int, int, List[Tuple[int, int, int]]]
 
 
 class HarmonicBackend(FourierBackend):
@@ -64,8 +67,10 @@ class HarmonicBackend(FourierBackend):
 
     def filtered_squares(self, operand: Any, filters: Any,
                          parts: Sequence[Tuple[int, int]]) -> Any:
-        """Squared real and imaginary parts of ``ifft(operand * filters)``, summed over
-        slices of the filter axis.
+        """Squared real and imaginary parts of the unnormalised inverse FFT of
+        ``operand * filters`` (``V ifft``, ``V`` the number of voxels: the core divides
+        its few spectra by ``V`` instead of every inverse FFT), summed over slices of
+        the filter axis.
 
         Parameters
         ----------
@@ -79,16 +84,70 @@ class HarmonicBackend(FourierBackend):
         -------
         array, real, shape (n, len(parts), M, N, O, 2)
             Sums over ``a <= k < b`` of :meth:`squared_parts` of
-            ``ifft(operand[:, k] * filters[k])``. A library may provide its own, with
-            a hand-written backward pass, as ``filtered_squares`` of the module
+            ``V ifft(operand[:, k] * filters[k])``. A library may provide its own (with
+            a hand-written backward pass, or an unnormalised inverse FFT of its own),
+            as ``filtered_squares`` of the module
             ``<name>_filtered_squares`` beside this one (see
             :mod:`kymatio.scattering3d.backend.torch_filtered_squares`).
         """
         if self._filtered_squares is not None:
             return self._filtered_squares.filtered_squares(operand, filters, parts)
-        squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)))
+        shape = tuple(operand.shape[-3:])
+        volume = shape[0] * shape[1] * shape[2]
+        squares = self.squared_parts(self.ifft(self.cdgmm3d(operand, filters)) * volume)
         return self.concatenate([self._base.reduce_sum(squares[:, a:b], 1) for a, b in parts],
                                 axis=1)
+
+    def filtered_moduli(self, source: Any, filters: Any, pieces: Sequence[Pieces],
+                        row_degree: Sequence[int], width: int) -> Any:
+        """Rotation-covariant moduli of spectra filtered by one scale's wavelets.
+
+        Parameters
+        ----------
+        source : array, complex, shape (n, D, M, N, O)
+            ``D == 1``: one spectrum per slot, filtered by every row of ``filters``.
+            Otherwise one per degree (the first-order moduli), each filtered by the
+            rows of its degree.
+        filters : array, complex, shape (R, M, N, O)
+            The wavelets of one scale, ``width`` rows per wavelet.
+        pieces : sequence of (r0, r1, [(l, a, b), ...])
+            The rows split into cache-sized pieces, each with the slices ``a:b`` of
+            its rows (relative to ``r0``) that belong to degree ``l``.
+        row_degree : sequence of int
+            The degree of each row.
+        width : int
+            Batch elements per slot: 2 (pairs, real and imaginary parts apart) or 1.
+
+        Returns
+        -------
+        array, real, shape (n, L + 1, M, N, O, width)
+            ``sqrt`` of the :meth:`filtered_squares` summed over the rows of each
+            degree (and over the real and imaginary parts for ``width == 1``). A
+            library may provide its own as ``filtered_moduli`` of the module
+            ``<name>_filtered_squares``, which returns None for the cases it leaves
+            to this one.
+        """
+        own = getattr(self._filtered_squares, "filtered_moduli", None)
+        moduli = None if own is None else own(source, filters, pieces, row_degree, width)
+        if moduli is not None:
+            return moduli
+        power: dict = {}
+        for r0, r1, parts in pieces:
+            if source.shape[1] == 1:
+                operand = source
+            elif len(parts) == 1:
+                l = parts[0][0]
+                operand = source[:, l:l + 1]
+            else:
+                operand = self.take(source, row_degree[r0:r1], 1)
+            sums = self.filtered_squares(operand, filters[r0:r1],
+                                         [(a, b) for _, a, b in parts])
+            for i, (l, _, _) in enumerate(parts):
+                power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
+        P = self.concatenate([power[l] for l in sorted(power)], axis=1)
+        if width == 1:
+            P = P[..., :1] + P[..., 1:]
+        return self.sqrt(P)
 
     def pairs_as_complex(self, x: Any) -> Any:
         """The complex array ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)
@@ -138,7 +197,7 @@ class HarmonicBackend(FourierBackend):
     def primitives(self) -> dict:
         """Every primitive by name, for a backend module to export."""
         names = ("cdgmm3d", "modulus_squared", "negate_frequencies", "squared_parts",
-                 "filtered_squares",
+                 "filtered_squares", "filtered_moduli",
                  "pairs_as_complex", "complex_as_pairs", "modulus_rotation", "compute_integrals")
         return {**super().primitives(), **{n: getattr(self, n) for n in names}}
 

@@ -163,19 +163,27 @@ def scattering3d(x: Any, filters: Tuple[Any, Any], rotation_covariant: bool, L: 
     plans = (_plan(paired, groups, 2, pair_rows), _plan(single, groups, 1, budget))
     if batch is None:
         # A graph's batch of unknown size (TensorFlow): every volume filtered alone.
-        x_hat = backend.fft(backend.make_complex(x))
+        x_hat = _spectrum(backend.make_complex(x), backend)
         return _cascade(x_hat[:, None], plans[1], J, max_order, backend, averaging, None)
     blocks = []
     for start in range(0, 2 * n_pairs, 2 * per_chunk):
         stop = min(start + 2 * per_chunk, 2 * n_pairs)
-        x_hat = backend.fft(backend.make_complex(x[start:stop:2], x[start + 1:stop:2]))
+        x_hat = _spectrum(backend.make_complex(x[start:stop:2], x[start + 1:stop:2]), backend)
         blocks.append(_cascade(x_hat[:, None], plans[0], J, max_order, backend,
                                averaging, list(range(start, stop))))
     if batch % 2:
-        x_hat = backend.fft(backend.make_complex(x[batch - 1:]))
+        x_hat = _spectrum(backend.make_complex(x[batch - 1:]), backend)
         blocks.append(_cascade(x_hat[:, None], plans[1], J, max_order, backend,
                                averaging, [batch - 1]))
     return blocks[0] if len(blocks) == 1 else backend.join(blocks, axis=0)
+
+
+def _spectrum(z: Any, backend: Any) -> Any:
+    """The FFT of ``z`` divided by its number of voxels: what
+    ``backend.filtered_squares`` (whose inverse FFTs are unnormalised) expects. Scaling
+    these few spectra is cheaper than the scaling pass of every inverse FFT."""
+    shape = tuple(z.shape[-3:])
+    return backend.fft(z) * (1.0 / (shape[0] * shape[1] * shape[2]))
 
 
 def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
@@ -193,9 +201,9 @@ def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
         if max_order < 2 or j1 == J:
             continue
         if plan.width == 2:
-            U_hat = backend.fft(backend.pairs_as_complex(U))
+            U_hat = _spectrum(backend.pairs_as_complex(U), backend)
         else:
-            U_hat = backend.fft(backend.make_complex(U[..., 0]))
+            U_hat = _spectrum(backend.make_complex(U[..., 0]), backend)
         del U
         for j2 in range(j1 + 1, J + 1):
             second.append(averaging(_moduli(U_hat, j2, plan, backend)[:, None], [j2],
@@ -204,25 +212,7 @@ def _cascade(x_hat: Any, plan: _Plan, J: int, max_order: int, backend: Any,
 
 
 def _moduli(source: Any, j: int, plan: _Plan, backend: Any) -> Any:
-    """Moduli of ``source`` (n, D, M, N, O) filtered at scale ``j``: (n, L+1, ..., w).
-
-    ``D == 1``: one spectrum per slot, filtered by every wavelet. Otherwise one per
-    degree (the first-order moduli), each filtered by the wavelets of its degree.
-    """
-    power: dict = {}
-    for r0, r1, parts in plan.pieces:
-        if source.shape[1] == 1:
-            operand = source
-        elif len(parts) == 1:
-            l = parts[0][0]
-            operand = source[:, l:l + 1]
-        else:
-            operand = backend.take(source, plan.row_degree[r0:r1], 1)
-        sums = backend.filtered_squares(operand, plan.filters[j, r0:r1],
-                                        [(a, b) for _, a, b in parts])
-        for i, (l, _, _) in enumerate(parts):
-            power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
-    P = backend.concatenate([power[l] for l in sorted(power)], axis=1)
-    if plan.width == 1:
-        P = P[..., :1] + P[..., 1:]
-    return backend.sqrt(P)
+    """Moduli of ``source`` (n, D, M, N, O) filtered at scale ``j``: (n, L+1, ..., w)
+    (see ``backend.filtered_moduli``)."""
+    return backend.filtered_moduli(source, plan.filters[j], plan.pieces, plan.row_degree,
+                                   plan.width)
