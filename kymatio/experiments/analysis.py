@@ -91,7 +91,7 @@ def summary_rows(runs: Sequence[Run]) -> List[Dict[str, Any]]:
     """One dict per run with the :data:`COLUMNS` values (None where a run has none),
     sorted by model (:func:`model_label`), then training size, then name."""
     rows = [{"run": name, "model": model_label(results),
-             "train": results["data"].get("train"),
+             "dataset": results["data"].get("dataset"), "train": results["data"].get("train"),
              **{key: results.get(key) for key in COLUMNS[3:8]},
              "test_acc": results["test_accuracy"],
              "params": results["parameters"].get("total"), "time_s": results.get("time_s")}
@@ -166,14 +166,22 @@ def _colors(rows: Sequence[Dict[str, Any]]) -> Dict[str, str]:
     return {model: f"C{i % 10}" for i, model in enumerate(models)}
 
 
+def _curve_key(row: Dict[str, Any], datasets: int) -> str:
+    """What one line of a size plot follows: the model, on its data set where the runs
+    mix data sets (accuracies on different data sets are not on one curve)."""
+    return f"{row['model']} on {row.get('dataset')}" if datasets > 1 else row["model"]
+
+
 def plot_size_vs_accuracy(rows: Sequence[Dict[str, Any]], path: PathLike) -> Path:
     """Head-only (circles, dashed) and fine-tuned (triangles, solid) test accuracy against
-    training images, per model; lines through the means at each size."""
+    training images, per model and data set; lines through the means at each size."""
     figure = new_figure()
     axis = figure.add_subplot()
-    colors = _colors(rows)
+    datasets = len({row.get("dataset") for row in rows})
+    curves = sorted({_curve_key(row, datasets) for row in rows})
+    colors = {curve: f"C{i % 10}" for i, curve in enumerate(curves)}
     for model, color in colors.items():
-        mine = [row for row in rows if row["model"] == model]
+        mine = [row for row in rows if _curve_key(row, datasets) == model]
         for key, marker, style in (("head_acc", "o", "--"), ("finetune_acc", "^", "-")):
             points = [(row["train"], 100 * row[key]) for row in mine if row[key] is not None]
             if not points:

@@ -47,3 +47,24 @@ def test_pearson_r():
     assert pearson_r(x, y) == pytest.approx(pearsonr(x, y)[0], rel=1e-12)
     assert pearson_r([1, 2, 3], [3, 2, 1]) == pytest.approx(-1)
     assert pearson_r([1, 2], [1, 2]) is None and pearson_r([1, 1, 1], [1, 2, 3]) is None
+
+
+def test_size_plot_draws_one_curve_per_model_and_data_set(tmp_path, monkeypatch):
+    """Runs of one model on two data sets are two curves, not one line across both."""
+    from kymatio.experiments import analysis
+
+    drawn = []
+    monkeypatch.setattr(analysis, "save_figure",
+                        lambda figure, path: drawn.append(figure) or path)
+    row = dict.fromkeys(COLUMNS)
+    rows = [dict(row, model="m", dataset=dataset, train=train, head_acc=0.9,
+                 finetune_acc=0.95)
+            for dataset, train in (("digits", 200), ("digits", 600),
+                                   ("fashion-mnist", 1000))]
+    analysis.plot_size_vs_accuracy(rows, tmp_path / "size.png")
+    labels = sorted(line.get_label() for line in drawn[0].axes[0].get_lines())
+    assert labels == ["m on digits fine-tuned", "m on digits head only",
+                      "m on fashion-mnist fine-tuned", "m on fashion-mnist head only"]
+    analysis.plot_size_vs_accuracy(rows[:2], tmp_path / "one.png")
+    assert sorted(line.get_label() for line in drawn[1].axes[0].get_lines()) == \
+        ["m fine-tuned", "m head only"]
