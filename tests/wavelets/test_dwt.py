@@ -13,6 +13,10 @@ from kymatio.wavelets import (DWT2D, IDWT2D, MODES, dwt2, dwt_max_level, idwt2, 
                               wavedec2, waverec2)
 from kymatio.wavelets._plan import extension_index  # noqa: E402
 
+# Many cases here go deeper than PyWavelets' useful level on purpose; the warning it gives
+# there has its own test (test_a_level_too_deep_warns_as_pywavelets_does).
+pytestmark = pytest.mark.filterwarnings("ignore:Level value of .* is too high:UserWarning")
+
 WAVELETS = ["haar", "db4", "sym5", "coif1", "rbio3.3"]
 SHAPES = [(2, 3, 16, 16), (1, 2, 23, 18), (1, 1, 5, 7)]
 
