@@ -6,16 +6,30 @@ axes plus the primitives the 3D transform adds: ``cdgmm3d``, ``modulus_rotation`
 """
 import importlib
 from types import ModuleType
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 
 from ...backend.fourier import FourierBackend, optional_module
 from ..utils import power_sums
 
-__all__ = ["HarmonicBackend"]
+__all__ = ["HarmonicBackend", "piece_operand"]
 
 #: A piece of the filter rows: ``(r0, r1, [(l, a, b), ...])`` (see ``filtered_moduli``).
 Pieces = Tuple[int, int, List[Tuple[int, int, int]]]
+
+
+def piece_operand(source: Any, r0: int, r1: int, parts: Sequence[Tuple[int, int, int]],
+                  row_degree: Sequence[int], take: Callable[[Any, Sequence[int], int], Any]
+                  ) -> Any:
+    """The spectra the rows ``r0:r1`` of a piece multiply (see
+    :meth:`HarmonicBackend.filtered_moduli`): the whole ``source`` (D == 1), the one
+    degree of the piece, or one per row (``take(source, indices, axis)``)."""
+    if source.shape[1] == 1:
+        return source
+    if len(parts) == 1:
+        l = parts[0][0]
+        return source[:, l:l + 1]
+    return take(source, row_degree[r0:r1], 1)
 
 
 class HarmonicBackend(FourierBackend):
@@ -133,13 +147,7 @@ class HarmonicBackend(FourierBackend):
             return moduli
         power: dict = {}
         for r0, r1, parts in pieces:
-            if source.shape[1] == 1:
-                operand = source
-            elif len(parts) == 1:
-                l = parts[0][0]
-                operand = source[:, l:l + 1]
-            else:
-                operand = self.take(source, row_degree[r0:r1], 1)
+            operand = piece_operand(source, r0, r1, parts, row_degree, self.take)
             sums = self.filtered_squares(operand, filters[r0:r1],
                                          [(a, b) for _, a, b in parts])
             for i, (l, _, _) in enumerate(parts):

@@ -8,9 +8,12 @@ operand in three passes: ``2 W dS``, one FFT, and a product with the conjugated 
 accumulated filter by filter. The inverse FFTs are unnormalised (``norm='forward'``), as
 the interface asks: torch's normalised one spends 13% of its time on a scaling pass.
 """
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 import torch
+
+from ...backend import native_torch
+from .harmonic_backend import Pieces, piece_operand
 
 __all__ = ["filtered_squares", "filtered_moduli"]
 
@@ -64,21 +67,7 @@ def filtered_squares(operand: torch.Tensor, filters: torch.Tensor,
     return _FilteredSquares.apply(operand, filters, list(parts))
 
 
-Pieces = Sequence[Tuple[int, int, List[Tuple[int, int, int]]]]
-
-
-def _operand(source: torch.Tensor, r0: int, r1: int, parts: list,
-             row_degree: Sequence[int]) -> torch.Tensor:
-    """The spectra a piece's rows multiply: the whole ``source`` (D == 1), the one
-    degree of the piece, or one per row."""
-    if source.shape[1] == 1:
-        return source
-    if len(parts) == 1:
-        return source[:, parts[0][0]:parts[0][0] + 1]
-    return source.index_select(1, torch.as_tensor(row_degree[r0:r1], device=source.device))
-
-
-def _forward_moduli(source: torch.Tensor, filters: torch.Tensor, pieces: Pieces,
+def _forward_moduli(source: torch.Tensor, filters: torch.Tensor, pieces: Sequence[Pieces],
                     row_degree: Sequence[int], width: int,
                     saved: Optional[list]) -> torch.Tensor:
     """The moduli; the inverse FFTs of the pieces are appended to ``saved`` (unless it
@@ -91,7 +80,7 @@ def _forward_moduli(source: torch.Tensor, filters: torch.Tensor, pieces: Pieces,
     started = [False] * degrees
     product = None
     for r0, r1, parts in pieces:
-        operand = _operand(source, r0, r1, parts, row_degree)
+        operand = piece_operand(source, r0, r1, parts, row_degree, native_torch.take)
         shape = (n, r1 - r0) + tuple(source.shape[-3:])
         if product is None or tuple(product.shape) != shape:
             product = source.new_empty(shape)
@@ -120,7 +109,7 @@ class _FilteredModuli(torch.autograd.Function):
     every filter or FFT)."""
 
     @staticmethod
-    def forward(ctx: Any, source: torch.Tensor, filters: torch.Tensor, pieces: Pieces,
+    def forward(ctx: Any, source: torch.Tensor, filters: torch.Tensor, pieces: Sequence[Pieces],
                 row_degree: Sequence[int], width: int) -> torch.Tensor:
         saved: list = []
         U = _forward_moduli(source, filters, pieces, row_degree, width, saved)
@@ -152,7 +141,7 @@ class _FilteredModuli(torch.autograd.Function):
         return conj_grad.conj().resolve_conj(), None, None, None, None
 
 
-def filtered_moduli(source: torch.Tensor, filters: torch.Tensor, pieces: Pieces,
+def filtered_moduli(source: torch.Tensor, filters: torch.Tensor, pieces: Sequence[Pieces],
                     row_degree: Sequence[int], width: int) -> torch.Tensor:
     """:meth:`HarmonicBackend.filtered_moduli
     <kymatio.scattering3d.backend.harmonic_backend.HarmonicBackend.filtered_moduli>` for
