@@ -20,11 +20,11 @@ __all__ = ["FourierBackend", "native_library", "optional_module", "ARRAY_FUNCTIO
 
 # Array functions every native module provides besides the scattering primitives, so that
 # the cores and backends never call methods of one library's arrays: ``real``, ``imag``,
-# ``conj``, ``sqrt`` (with the subgradient 0 at 0), ``take(x, indices, axis)``, ``swapaxes(x, a, b)``,
-# ``reduce_sum(x, axis)``, ``flip(x, axis)``, ``rfft_last(x)`` and ``irfft_last(x, n)``
-# (real FFTs along the last axis), ``to_numpy``, ``requires_grad`` (a gradient is
-# recorded, or the values are abstract), ``view_as_real`` (complex -> (..., 2)),
-# ``view_as_complex`` and ``square_fresh`` (square, in place where the library allows).
+# ``conj``, ``sqrt`` (with the subgradient 0 at 0), ``take(x, indices, axis)``,
+# ``swapaxes(x, a, b)``, ``reduce_sum(x, axis)``, ``flip(x, axis)``, ``rfft_last(x)`` and
+# ``irfft_last(x, n)`` (real FFTs along the last axis), ``to_numpy``, ``requires_grad``
+# (a gradient is recorded, or the values are abstract), ``view_as_real`` (complex ->
+# (..., 2)), ``view_as_complex`` and ``square_fresh`` (square, in place where the library allows).
 ARRAY_FUNCTIONS = ("real", "imag", "conj", "sqrt", "take", "swapaxes", "reduce_sum", "flip",
                    "rfft_last", "irfft_last", "to_numpy", "requires_grad", "view_as_real",
                    "view_as_complex", "square_fresh")

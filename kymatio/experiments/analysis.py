@@ -12,7 +12,7 @@ and ``study_accuracy.png`` (accuracy against label count, with 95 % intervals).
 """
 import math
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import ConfigError
 from .run_folder import RESULTS_FILE, probe_writable, read_json
@@ -161,9 +161,9 @@ def save_figure(figure: Any, path: PathLike) -> Path:
     return path
 
 
-def _colors(rows: Sequence[Dict[str, Any]]) -> Dict[str, str]:
-    models = sorted({row["model"] for row in rows})
-    return {model: f"C{i % 10}" for i, model in enumerate(models)}
+def _colors(keys: Iterable[str]) -> Dict[str, str]:
+    """One matplotlib colour per distinct key, in sorted order."""
+    return {key: f"C{i % 10}" for i, key in enumerate(sorted(set(keys)))}
 
 
 def _curve_key(row: Dict[str, Any], datasets: int) -> str:
@@ -178,8 +178,7 @@ def plot_size_vs_accuracy(rows: Sequence[Dict[str, Any]], path: PathLike) -> Pat
     figure = new_figure()
     axis = figure.add_subplot()
     datasets = len({row.get("dataset") for row in rows})
-    curves = sorted({_curve_key(row, datasets) for row in rows})
-    colors = {curve: f"C{i % 10}" for i, curve in enumerate(curves)}
+    colors = _colors(_curve_key(row, datasets) for row in rows)
     for model, color in colors.items():
         mine = [row for row in rows if _curve_key(row, datasets) == model]
         for key, marker, style in (("head_acc", "o", "--"), ("finetune_acc", "^", "-")):
@@ -226,7 +225,7 @@ def plot_delta_vs_gain(rows: Sequence[Dict[str, Any]], path: PathLike) -> Path:
               and row["filter_delta_relative"] is not None]
     figure = new_figure()
     axis = figure.add_subplot()
-    for model, color in _colors(points).items():
+    for model, color in _colors(row["model"] for row in points).items():
         mine = [row for row in points if row["model"] == model]
         axis.scatter([row["filter_delta_relative"] for row in mine],
                      [100 * row["finetune_gain"] for row in mine], color=color, label=model)
