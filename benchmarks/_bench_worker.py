@@ -20,7 +20,8 @@ JAX or TensorFlow) so that it runs unchanged in both environments. Modes:
     Increase of the peak resident set size during one forward (or forward+backward)
     call, see :func:`peak_rss_increase`.
 ``floor``
-    Time of the bare FFTs the transform needs, see :func:`time_fft_floor`.
+    Time of the bare FFTs the transform needs, and of those FFTs with one product and
+    one modulus per path (the eager floor), see :func:`time_fft_floor`.
 """
 import argparse
 import ctypes
@@ -317,14 +318,23 @@ def _chunk_rows(rows: int, shape: Sequence[int], budget: Optional[int]) -> List[
     return [min(per_chunk, rows - start) for start in range(0, rows, per_chunk)]
 
 
+POINTWISE = ("mul", "abs")  # the operations of an eager-floor chain that are not FFTs
+
+
 def _torch_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
-    """The torch FFTs ``kinds`` applied in turn over the last ``len(shape)`` axes."""
+    """The torch operations ``kinds`` applied in turn over the last ``len(shape)`` axes:
+    FFTs (``fft``, ``ifft``, ``rfft`` of the real part, ``irfft``), and for the eager
+    floor a product with a real filter (``mul``) and our modulus (``abs``)."""
     import torch
+    from kymatio.backend.native_torch import modulus
     dim = tuple(range(-len(shape), 0))
+    filt = torch.from_numpy(np.random.RandomState(1).rand(*shape).astype(np.float32))
     ops = {"fft": lambda z: torch.fft.fftn(z, dim=dim),
            "ifft": lambda z: torch.fft.ifftn(z, dim=dim),
            "rfft": lambda z: torch.fft.rfftn(z.real if z.is_complex() else z, dim=dim),
-           "irfft": lambda z: torch.fft.irfftn(z, s=tuple(shape), dim=dim)}
+           "irfft": lambda z: torch.fft.irfftn(z, s=tuple(shape), dim=dim),
+           "mul": lambda z: z * filt[..., :z.shape[-1]],
+           "abs": modulus}
 
     def chain(z: Any) -> Any:
         for kind in kinds:
@@ -334,13 +344,18 @@ def _torch_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], 
 
 
 def _numpy_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
-    """The ``scipy.fft`` FFTs ``kinds`` applied in turn over the last axes."""
+    """The ``scipy.fft`` FFTs and the pointwise operations ``kinds`` (as
+    :func:`_torch_chain`) applied in turn over the last axes."""
     import scipy.fft
+    from kymatio.backend.native_numpy import modulus
     axes = tuple(range(-len(shape), 0))
+    filt = np.random.RandomState(1).rand(*shape).astype(np.float32)
     ops = {"fft": lambda z: scipy.fft.fftn(z, axes=axes),
            "ifft": lambda z: scipy.fft.ifftn(z, axes=axes),
            "rfft": lambda z: scipy.fft.rfftn(z.real, axes=axes),
-           "irfft": lambda z: scipy.fft.irfftn(z, s=tuple(shape), axes=axes)}
+           "irfft": lambda z: scipy.fft.irfftn(z, s=tuple(shape), axes=axes),
+           "mul": lambda z: z * filt[..., :z.shape[-1]],
+           "abs": modulus}
 
     def chain(z: Any) -> Any:
         for kind in kinds:
@@ -349,13 +364,14 @@ def _numpy_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], 
     return chain
 
 
-def _chain_input(first_kind: str, rows: int, shape: Sequence[int],
+def _chain_input(kinds: Sequence[str], rows: int, shape: Sequence[int],
                  rng: np.random.RandomState) -> np.ndarray:
-    """Input of an FFT chain: real for ``rfft``, a half spectrum for ``irfft``."""
-    if first_kind == "irfft":
+    """Input of a chain: real if it starts with ``rfft``, a half spectrum if its first FFT
+    is an ``irfft``, else complex."""
+    if next(kind for kind in kinds if kind not in POINTWISE) == "irfft":
         shape = list(shape[:-1]) + [shape[-1] // 2 + 1]
     data = rng.standard_normal((rows, *shape)).astype(np.float32)
-    return data if first_kind == "rfft" else data.astype(np.complex64)
+    return data if kinds[0] == "rfft" else data.astype(np.complex64)
 
 
 def _time_group(group: Dict[str, Any], batch: int, frontend: str, repeat: int,
@@ -363,7 +379,7 @@ def _time_group(group: Dict[str, Any], batch: int, frontend: str, repeat: int,
     """Median time of one FFT group processed in pieces of at most ``budget`` bytes."""
     kinds, shape = group["kinds"], group["shape"]
     rng = np.random.RandomState(0)
-    pieces = [_chain_input(kinds[0], n, shape, rng)
+    pieces = [_chain_input(kinds, n, shape, rng)
               for n in _chunk_rows(batch * group["count"], shape, budget)]
     if frontend == "numpy":
         chain = _numpy_chain(kinds, shape)
@@ -398,15 +414,22 @@ def time_fft_floor(spec: Dict[str, Any]) -> Dict[str, Any]:
     real part, ``irfft``). A group is timed whole and cut into cache-sized pieces, and
     the fastest is kept, so the floor is the best FFT throughput of this machine. The
     torch forward+backward floor also runs autograd through the chains (the backward
-    of each FFT is one FFT of the same size).
+    of each FFT is one FFT of the same size). The ``eager_groups`` of the spec, the same
+    chains with one product and one modulus per path (``mul``, ``abs``), are timed the
+    same way into the ``eager_floor_*`` entries.
     """
-    groups, repeat, frontend = spec["fft_groups"], spec["repeat"], spec["frontend"]
+    repeat, frontend = spec["repeat"], spec["frontend"]
     batch = int(np.prod(spec["input_shape"][:-spec["signal_ndim"]] or [1]))
-    result = {"floor_forward_s": sum(_best_group_time(g, batch, frontend, repeat, False)
-                                     for g in groups)}
-    if frontend == "torch":
-        result["floor_forward_backward_s"] = sum(
-            _best_group_time(g, batch, frontend, repeat, True) for g in groups)
+    result = {}
+    for prefix, key in (("floor", "fft_groups"), ("eager_floor", "eager_groups")):
+        groups = spec.get(key)
+        if groups is None:
+            continue
+        result[f"{prefix}_forward_s"] = sum(
+            _best_group_time(g, batch, frontend, repeat, False) for g in groups)
+        if frontend == "torch":
+            result[f"{prefix}_forward_backward_s"] = sum(
+                _best_group_time(g, batch, frontend, repeat, True) for g in groups)
     return result
 
 

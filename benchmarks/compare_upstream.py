@@ -63,6 +63,13 @@ same cascade. The 1D and 3D plans follow the same rules but are approximations
 (documented on their functions). The torch forward+backward floor also runs autograd
 through those FFTs.
 
+The *eager floor* adds to every path the pointwise work it needs at least once: the
+product with its filter before the inverse FFT and the modulus before the next FFT
+(:func:`eager_groups`). ``upstream / eager floor`` (summary columns ``fwd x max`` and
+``f+b x max``) is the speed-up an implementation that makes one library call per FFT,
+product and modulus, with nothing else, would reach: where it is below a bar, only fused
+kernels (several operations per pass over memory) or fewer FFTs can meet it.
+
 Usage
 -----
 ``python benchmarks/compare_upstream.py [--threads 1] [--repeat 10] [--quick]
@@ -215,6 +222,30 @@ def fft_groups_3d(J: int, shape: Sequence[int], L: int = 3, max_order: int = 2,
 FFT_PLANNERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
     "Scattering1D": fft_groups_1d, "Scattering2D": fft_groups_2d,
     "HarmonicScattering3D": fft_groups_3d}
+
+
+def eager_groups(groups: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """``groups`` with the pointwise work every path needs at least once: a product
+    with a (real) filter before each inverse FFT (``mul``) and a modulus before each
+    forward FFT but the input's (``abs``).
+
+    Timed like the FFTs, this is the *eager floor*: what an implementation that reads
+    and writes each map once per FFT, product and modulus would take (no periodisation,
+    padding, packing or joins; products at the coarser resolution). Upstream's time over
+    it bounds the speed-up any such implementation (one library call per operation, no
+    fused kernels) can reach.
+    """
+    out = []
+    for index, group in enumerate(groups):
+        kinds = []
+        for kind in group["kinds"]:
+            if kind in ("ifft", "irfft"):
+                kinds.append("mul")
+            elif kind == "rfft" and index > 0:
+                kinds.append("abs")
+            kinds.append(kind)
+        out.append(dict(group, kinds=kinds))
+    return out
 
 
 # --------------------------------------------------------------------------- targets
@@ -381,9 +412,10 @@ def measure_implementation(impl: Implementation, case: Case, settings: Settings,
 
 
 def measure_floor(ours: Implementation, case: Case, settings: Settings) -> Dict[str, Any]:
-    """The bare-FFT floor of ``case``, timed with our interpreter."""
-    spec = dict(base_spec(case, settings, "floor"),
-                fft_groups=FFT_PLANNERS[case.cls](**case.kwargs))
+    """The bare-FFT and eager floors of ``case``, timed with our interpreter."""
+    groups = FFT_PLANNERS[case.cls](**case.kwargs)
+    spec = dict(base_spec(case, settings, "floor"), fft_groups=groups,
+                eager_groups=eager_groups(groups))
     return run_worker(ours, spec, settings.timeout)
 
 
@@ -438,7 +470,11 @@ METRICS = [  # (key, label, unit, how to read it from an implementation's record
 ]
 FLOORS = [("floor_forward", "forward / FFT floor", "forward", "floor_forward_s"),
           ("floor_forward_backward", "fwd+bwd / FFT floor", "forward_backward",
-           "floor_forward_backward_s")]
+           "floor_forward_backward_s"),
+          ("eager_floor_forward", "forward / eager floor", "forward",
+           "eager_floor_forward_s"),
+          ("eager_floor_forward_backward", "fwd+bwd / eager floor", "forward_backward",
+           "eager_floor_forward_backward_s")]
 
 
 def metric_values(record: Dict[str, Any], label: str) -> Dict[str, Optional[float]]:
@@ -530,14 +566,17 @@ def format_summary(records: Sequence[Dict[str, Any]]) -> str:
     """One line per measured case: the ratios and the agreement."""
     keys = ["construct", "forward", "forward_backward", "mem_fwd", "mem_fwdbwd",
             "floor_forward", "floor_forward_backward"]
+    bounds = ["eager_floor_forward", "eager_floor_forward_backward"]
     header = ["case", "constr x", "fwd x", "f+b x", "mem fwd", "mem f+b", "fwd/floor",
-              "f+b/floor", "max rel err", "targets"]
+              "f+b/floor", "fwd x max", "f+b x max", "max rel err", "targets"]
     lines = []
     for record in records:
         if record.get("skipped"):
             continue
         rows = {row["metric"]: row for row in record["rows"]}
         cells = [fmt(rows[k]["ratio"], "x") if k in rows else "-" for k in keys]
+        # upstream / eager floor: the speed-up an eager implementation could reach
+        cells += [fmt(rows[k]["upstream"], "x") if k in rows else "-" for k in bounds]
         verdicts = [row["status"] for row in record["rows"]
                     if row["status"] and row["status"] != "n/a"]
         met = sum(v == "met" for v in verdicts)

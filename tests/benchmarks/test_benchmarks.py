@@ -37,7 +37,9 @@ def record(tmp_path_factory):
     ours = {"time": worker.run_spec(spec("time", output_path=out)),
             "mem_fwd": worker.run_spec(spec("mem_fwd")),
             "mem_fwdbwd": worker.run_spec(spec("mem_fwdbwd"))}
-    floor = worker.run_spec(spec("floor", fft_groups=compare.fft_groups_2d(**TINY.kwargs)))
+    groups = compare.fft_groups_2d(**TINY.kwargs)
+    floor = worker.run_spec(spec("floor", fft_groups=groups,
+                                 eager_groups=compare.eager_groups(groups)))
     record = {"case": compare.asdict(TINY), "skipped": None, "ours": ours, "floor": floor,
               "output": out}
     record["rows"] = compare.summarize(record)
@@ -55,7 +57,9 @@ def test_worker_measures_times_memory_and_floor(record):
     assert ours["time"]["construct_s"] > 0 and ours["time"]["forward_s"] > 0
     assert ours["time"]["forward_backward_s"] > 0
     assert ours["mem_fwd"]["peak_increase_mib"] >= 0
-    assert record["floor"]["floor_forward_s"] > 0
+    floor = record["floor"]
+    assert 0 < floor["floor_forward_s"] < floor["eager_floor_forward_s"]
+    assert 0 < floor["floor_forward_backward_s"] < floor["eager_floor_forward_backward_s"]
     assert os.path.exists(record["output"])
 
 
@@ -63,7 +67,7 @@ def test_report_and_json(record, tmp_path):
     assert {row["metric"] for row in record["rows"]} >= {"construct", "forward",
                                                           "floor_forward"}
     assert all(row["upstream"] is None and row["ratio"] is None
-               for row in record["rows"] if not row["metric"].startswith("floor"))
+               for row in record["rows"] if "floor" not in row["metric"])
     table = compare.format_table([record]) + compare.format_summary([record])
     assert "tiny" in table and "forward" in table
     path = tmp_path / "out" / "result.json"
@@ -116,6 +120,20 @@ def test_fft_plan_2d_counts_every_path():
     pairs = sum(g["count"] for g in groups if g["kinds"] == ["ifft", "rfft"])
     assert pairs == 2 * 8 + 8 * 8  # first-order paths + second-order paths
     assert groups[0]["shape"] == [40, 40]
+
+
+def test_eager_floor_adds_a_product_and_a_modulus_per_path():
+    groups = compare.fft_groups_2d(J=2, shape=(32, 32), L=8)
+    eager = compare.eager_groups(groups)
+    assert eager[0]["kinds"] == ["rfft"]                    # the input: no modulus
+    assert {tuple(g["kinds"]) for g in eager[1:-1]} == {("mul", "ifft", "abs", "rfft")}
+    assert eager[-1]["kinds"] == ["mul", "irfft"]           # the low-pass
+    assert [g["count"] for g in eager] == [g["count"] for g in groups]
+    # every chain runs, from the input kind its first FFT needs
+    for group in eager:
+        for frontend in ("numpy", "torch"):
+            assert worker._time_group(dict(group, count=1, shape=[8, 8]), 1, frontend,
+                                      repeat=1, budget=None, backward=False) > 0
 
 
 def test_dwt_peers_quick_run_agrees_with_every_peer(tmp_path, capsys):
