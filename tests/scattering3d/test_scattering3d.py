@@ -193,3 +193,20 @@ def test_pieces_and_pairs_agree(monkeypatch, batch, working_set):
     expected = whole.detach().numpy()  # the NumPy transform rounds to float32:
     np.testing.assert_allclose(numpy(x.detach().numpy()), expected, rtol=1e-6,
                                atol=1e-7 * np.abs(expected).max())
+
+
+def test_negative_orders_are_scipys_values():
+    """The harmonics of negative orders come from the positive ones by symmetry; they
+    are SciPy's own values, bit for bit (so the filters stay upstream's)."""
+    from kymatio.scattering3d import filter_bank
+    from kymatio.scattering3d.utils import get_3d_angles
+    polar, azimuthal = get_3d_angles(filter_bank._grid(6, 7, 8, fourier=True))
+    for l in range(4):
+        orders = list(range(-l, l + 1))
+        direct = filter_bank._sph_harm_y(l, np.array(orders)[:, None, None, None],
+                                         polar, azimuthal)
+        np.testing.assert_array_equal(
+            filter_bank._spherical_harmonics(l, orders, polar, azimuthal), direct)
+    only_negative = np.array([-2])[:, None, None, None]        # a non-covariant bank's
+    np.testing.assert_array_equal(filter_bank._spherical_harmonics(2, [-2], polar, azimuthal),
+                                  filter_bank._sph_harm_y(2, only_negative, polar, azimuthal))
