@@ -38,5 +38,5 @@ class TensorFlowBackend(NumpyBackend):
         if x is None:
             raise TypeError("The input should be not empty: got None instead of a tensor.")
         if not (tf.is_tensor(x) or isinstance(x, numpy.ndarray)):
-            raise TypeError(f"The input should be a TensorFlow tensor or a NumPy array, got "
+            raise TypeError(f"The input should be a TensorFlow tensor or NumPy array, got "
                             f"type {type(x)}; convert it with tf.convert_to_tensor.")
