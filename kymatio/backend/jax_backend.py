@@ -7,8 +7,6 @@ arithmetic on :mod:`kymatio.backend.native_jax`. Their results are JAX arrays (N
 inputs are accepted); the transforms run on ``native_backend('jax')``, which the JAX
 frontends pick by the backend's ``name``.
 """
-from typing import Any
-
 import jax
 import jax.numpy
 import numpy
@@ -27,13 +25,6 @@ class JaxBackend(NumpyBackend):
     _np = jax.numpy
     _fft = jax.numpy.fft
     _native = native_jax
-
-    @staticmethod
-    def input_checks(x: Any) -> None:
-        """Raise TypeError unless ``x`` is a JAX or NumPy array."""
-        if x is None:
-            raise TypeError("The input should be not empty: got None instead of a JAX "
-                            "array.")
-        if not isinstance(x, (jax.Array, numpy.ndarray)):
-            raise TypeError(f"The input should be a JAX or NumPy array, got type "
-                            f"{type(x)}; convert it with jax.numpy.asarray.")
+    _array_types = (jax.Array, numpy.ndarray)
+    _array_name = "a JAX or NumPy array"
+    _conversion = "jax.numpy.asarray"

@@ -10,7 +10,7 @@ The classes are written against the array library's native module (``_native``),
 JAX and TensorFlow backends (:mod:`kymatio.backend.jax_backend`,
 :mod:`kymatio.backend.tensorflow_backend`) are these classes with another module.
 """
-from typing import Any, Sequence
+from typing import Any, Sequence, Tuple
 
 import numpy
 import scipy.fft
@@ -34,16 +34,34 @@ class NumpyBackend:
     _np = numpy
     _fft = scipy.fft
     _native = native_numpy
+    # what input_checks accepts, its name in messages and how to convert to it
+    _array_types: Tuple[type, ...] = (numpy.ndarray,)
+    _array_name = "a numpy array"
+    _conversion = "np.asarray"
 
-    @staticmethod
-    def input_checks(x: Any) -> None:
-        """Raise TypeError unless ``x`` is a NumPy array."""
+    @classmethod
+    def input_checks(cls, x: Any) -> None:
+        """Raise TypeError unless ``x`` is an array of the library (a NumPy array here)."""
         if x is None:
-            raise TypeError("The input should be not empty: got None instead of a NumPy "
-                            "array.")
-        if not isinstance(x, numpy.ndarray):
-            raise TypeError(f"The input should be a numpy array, got type {type(x)}; "
-                            f"convert it with np.asarray.")
+            raise TypeError(f"The input should be not empty: got None instead of "
+                            f"{cls._array_name}.")
+        if not isinstance(x, cls._array_types):
+            raise TypeError(f"The input should be {cls._array_name}, got type {type(x)}; "
+                            f"convert it with {cls._conversion}.")
+
+    @classmethod
+    def for_transform(cls, transform_backend: type, module: str) -> type:
+        """The class of ``transform_backend``'s primitives (a NumPy backend of one
+        transform, e.g. ``NumpyBackend2D``) on this class's library: a subclass of both,
+        named after them (``JaxBackend2D``) and placed in ``module``, as upstream defines
+        ``JaxBackend2D(JaxBackend, NumpyBackend2D)``."""
+        library = cls.__name__[:-len("Backend")]
+        name = transform_backend.__name__.replace("Numpy", library, 1)
+        return type(name, (cls, transform_backend), {
+            "__module__": module,
+            "__doc__": f":class:`~{transform_backend.__module__}.{transform_backend.__name__}`"
+                       f" on the arrays and primitives of :class:`~{cls.__module__}."
+                       f"{cls.__name__}`."})
 
     @staticmethod
     def _dtype(x: Any) -> numpy.dtype:

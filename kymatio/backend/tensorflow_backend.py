@@ -27,16 +27,10 @@ class TensorFlowBackend(NumpyBackend):
 
     name = "tensorflow"
     _native = native_tensorflow
+    _array_types = (tf.Tensor, tf.Variable, numpy.ndarray)
+    _array_name = "a TensorFlow tensor or NumPy array"
+    _conversion = "tf.convert_to_tensor"
 
     @staticmethod
     def _dtype(x: Any) -> numpy.dtype:
         return numpy.dtype(tf.as_dtype(x.dtype).as_numpy_dtype)
-
-    @staticmethod
-    def input_checks(x: Any) -> None:
-        """Raise TypeError unless ``x`` is a TensorFlow tensor or a NumPy array."""
-        if x is None:
-            raise TypeError("The input should be not empty: got None instead of a tensor.")
-        if not (tf.is_tensor(x) or isinstance(x, numpy.ndarray)):
-            raise TypeError(f"The input should be a TensorFlow tensor or NumPy array, got "
-                            f"type {type(x)}; convert it with tf.convert_to_tensor.")

@@ -131,16 +131,19 @@ def test_cdgmm_multiplies_by_a_filter_of_the_signal_shape(library, filter_kind):
         close(product, np.asarray(expected))
 
 
+CDGMM_ERRORS = {  # phrase: signal dtype, filter shape and dtype (signal (3, 4, 5)), error
+    "first input must be complex": (float, (4, 5), complex, TypeError),
+    "second input must be complex or real": (complex, (4, 5), int, TypeError),
+    "not compatible for multiplication": (complex, (5, 4), float, RuntimeError),
+    "must equal the filter": (complex, (1, 5), float, RuntimeError),
+}
+
+
 @pytest.mark.parametrize("library", LIBRARIES)
-@pytest.mark.parametrize("A, B, error, phrase", [
-    (np.ones((3, 4, 5)), np.ones((4, 5), complex), TypeError, "first input must be complex"),
-    (np.ones((3, 4, 5), complex), np.ones((4, 5), int), TypeError,
-     "second input must be complex or real"),
-    (np.ones((3, 4, 5), complex), np.ones((5, 4)), RuntimeError,
-     "not compatible for multiplication"),
-    (np.ones((3, 4, 5), complex), np.ones((1, 5)), RuntimeError, "must equal the filter"),
-])
-def test_cdgmm_errors(library, A, B, error, phrase):
+@pytest.mark.parametrize("phrase", CDGMM_ERRORS)
+def test_cdgmm_errors(library, phrase):
+    signal_dtype, filter_shape, filter_dtype, error = CDGMM_ERRORS[phrase]
+    A, B = np.ones((3, 4, 5), signal_dtype), np.ones(filter_shape, filter_dtype)
     for inputs in [(A, B), (CONVERT[library](A), CONVERT[library](B))]:
         with pytest.raises(error, match=phrase):
             BASES[library].cdgmm(*inputs)

@@ -1,20 +1,11 @@
-"""Kymatio 0.3.0's JAX backend of the 2D scattering transform: :class:`JaxBackend2D`
-and ``backend`` (the class itself, as upstream).
-
-The NumPy backend's primitives (:mod:`kymatio.scattering2d.backend.numpy_backend`) on JAX
-arrays. The transform runs on ``native_backend('jax')`` of
-:mod:`kymatio.scattering2d.backend`; passing ``backend=backend`` (or ``'jax'``) to a
-JAX frontend selects it.
+"""Kymatio 0.3.0's JAX backend of the 2D scattering transform: ``JaxBackend2D``, the
+primitives of :mod:`kymatio.scattering2d.backend.numpy_backend` on JAX arrays, and
+``backend`` (the class itself, as upstream), which selects ``native_backend('jax')`` when
+passed to a JAX frontend.
 """
 from ...backend.jax_backend import JaxBackend
 from .numpy_backend import NumpyBackend2D
 
 __all__ = ["JaxBackend2D", "backend"]
 
-
-class JaxBackend2D(JaxBackend, NumpyBackend2D):
-    """:class:`~kymatio.scattering2d.backend.numpy_backend.NumpyBackend2D` with JAX's
-    array module and primitives."""
-
-
-backend = JaxBackend2D
+backend = JaxBackend2D = JaxBackend.for_transform(NumpyBackend2D, __name__)
