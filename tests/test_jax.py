@@ -123,7 +123,7 @@ def test_errors():
         S(np.zeros((16, 16), dtype=np.int32))
     with pytest.raises(RuntimeError, match="at least"):
         S(jnp.zeros(16))
-    with pytest.raises(RuntimeError, match="spatial size"):
+    with pytest.raises(RuntimeError, match="NumPy array must be of spatial size"):
         S(jnp.zeros((15, 16)))
     with pytest.raises(RuntimeError, match="larger than 2\\^J"):
         kj.Scattering2D(J=5, shape=(16, 16))

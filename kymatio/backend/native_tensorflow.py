@@ -110,6 +110,8 @@ def reshape(x: tf.Tensor, shape: Sequence[Any]) -> tf.Tensor:
 def fft(x: tf.Tensor, ndim: int, inverse: bool = False, fresh: bool = False) -> tf.Tensor:
     """Complex FFT (or inverse FFT) over the last ``ndim`` (1 to 3) axes (``fresh`` is
     not used: tensors are immutable)."""
+    # A NumPy complex128 array would be converted to complex64 by TensorFlow's FFT ops.
+    x = tf.convert_to_tensor(x)
     if not is_complex(x):
         x = make_complex(x)
     return _FFTS[ndim][1 if inverse else 0](x)

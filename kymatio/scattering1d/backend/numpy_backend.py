@@ -28,7 +28,7 @@ class NumpyBackend1D(NumpyFourierBackend):
         ValueError
             If a side is as long as the signal or longer.
         """
-        return native_backend("numpy").pad(x, pad_left, pad_right)
+        return native_backend(cls.name).pad(x, pad_left, pad_right)
 
     @staticmethod
     def unpad(x: np.ndarray, i0: int, i1: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...backend import native_numpy
+from ...backend.fourier import native_library
 from ...backend.numpy_backend import NumpyFourierBackend
 
 __all__ = ["Pad", "NumpyBackend2D", "backend"]
@@ -22,7 +22,8 @@ class Pad:
     Parameters
     ----------
     np : module
-        The array module (``numpy``), as in Kymatio 0.3.0.
+        The array module (``numpy``, or ``jax.numpy`` for the JAX backend), as in Kymatio
+        0.3.0; the padding runs on that library's fast primitives.
     pad_size : sequence of 4 int
         ``[top, bottom, left, right]``; a side may be as large as the image (the
         reflection then continues as NumPy's ``mode='reflect'``).
@@ -35,7 +36,7 @@ class Pad:
         self.np = np
         self.pad_size = pad_size
         self.input_size = input_size
-        self._pad = native_numpy.Pad(pad_size, input_size)
+        self._pad = native_library(np.__name__.split('.')[0]).Pad(pad_size, input_size)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self._pad(x)
@@ -62,7 +63,7 @@ class NumpyBackend2D(NumpyFourierBackend):
     @classmethod
     def concatenate(cls, arrays: Sequence[np.ndarray]) -> np.ndarray:
         """Stack equally shaped arrays (..., M, N) along a new axis -3."""
-        return np.stack(arrays, axis=-3)
+        return cls._native.concatenate(arrays, axis=-3)
 
 
 backend = NumpyBackend2D

@@ -28,7 +28,8 @@ class ScatteringJax2D(ScatteringJax, ScatteringBase2D):
         self.filters = self._as_state(self._initial_state())
 
     def _check_shape(self, x: jax.Array) -> None:
-        self._check_spatial_shape(x, "JAX array")
+        # Upstream's JAX frontend is its NumPy one: its message says "NumPy array".
+        self._check_spatial_shape(x, "JAX/NumPy array")
 
     def _apply(self, filters: Dict[str, Any], x: jax.Array) -> Any:
         return self._scatter(x, *self._prepared(filters, x.dtype))

@@ -1,7 +1,8 @@
 """Backends of the 3D harmonic scattering transform.
 
 :func:`native_backend` gives the fast backend the core runs on, for an array library by
-name; the modules ``numpy_backend`` and ``torch_backend`` sit at Kymatio 0.3.0's paths.
+name; the modules ``numpy_backend``, ``torch_backend``, ``jax_backend`` and
+``tensorflow_backend`` sit at Kymatio 0.3.0's paths.
 """
 from functools import lru_cache
 

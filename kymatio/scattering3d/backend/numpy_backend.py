@@ -30,10 +30,11 @@ class NumpyBackend3D(NumpyFourierBackend):
                          ) -> np.ndarray:
         """``sqrt(module**2 + |x|**2)``: one more term of the rotation-covariant modulus
         ``sqrt(sum_m |x_m|**2)`` (``module`` None for the first term)."""
-        power = np.square(np.abs(x))
+        modulus = cls.modulus(x)
+        power = modulus * modulus
         if module is not None:
-            power = power + np.square(module)
-        return np.sqrt(power)
+            power = power + module * module
+        return cls._native.sqrt(power)
 
     @classmethod
     def compute_integrals(cls, input_array: np.ndarray,
@@ -45,16 +46,21 @@ class NumpyBackend3D(NumpyFourierBackend):
         ndarray, float32, shape (B, len(integral_powers))
             Rounded to float32, as in Kymatio 0.3.0 (and the NumPy 3D transform).
         """
-        flat = input_array.reshape(input_array.shape[0], -1)
-        return np.stack([(flat ** q).sum(axis=1) for q in integral_powers],
-                        axis=-1).astype(np.float32)
+        flat = cls._native.reshape(input_array, (input_array.shape[0], -1))
+        integrals = [cls._native.reduce_sum(flat ** q, axis=1) for q in integral_powers]
+        return cls._round_integrals(cls._native.concatenate(integrals, axis=-1))
+
+    @staticmethod
+    def _round_integrals(integrals: np.ndarray) -> np.ndarray:
+        return integrals.astype(np.float32)
 
     @classmethod
     def concatenate(cls, arrays: Sequence[np.ndarray], L: int) -> np.ndarray:
         """Stack the per-path arrays (B, ...) on axis 1 and split it into
         ``(n_paths, L + 1)``."""
-        S = np.stack(arrays, axis=1)
-        return S.reshape((S.shape[0], S.shape[1] // (L + 1), L + 1) + S.shape[2:])
+        S = cls._native.concatenate(arrays, axis=1)
+        return cls._native.reshape(S, (S.shape[0], S.shape[1] // (L + 1), L + 1)
+                                   + tuple(S.shape[2:]))
 
 
 backend = NumpyBackend3D
