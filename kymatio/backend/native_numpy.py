@@ -166,9 +166,21 @@ def swapaxes(x: np.ndarray, axis1: int, axis2: int) -> np.ndarray:
     return np.swapaxes(x, axis1, axis2)
 
 
+_WIDER = {np.dtype(np.float32): np.float64, np.dtype(np.complex64): np.complex128}
+
+
 def reduce_sum(x: np.ndarray, axis: int) -> np.ndarray:
-    """Sum of ``x`` along ``axis``."""
-    return x.sum(axis)
+    """Sum of ``x`` along ``axis``, accumulated in double precision for single-precision
+    ``x`` (the result keeps ``x``'s dtype).
+
+    NumPy sums pairwise only along the contiguous axis; along another it adds one term
+    after the other, which in float32 loses ~1e-5 of relative accuracy over the 32,768
+    voxels of a 32^3 volume (the 3D integrals). A double accumulator costs the same.
+    """
+    wider = _WIDER.get(x.dtype)
+    if wider is None:
+        return x.sum(axis)
+    return x.sum(axis, dtype=wider).astype(x.dtype)
 
 
 def flip(x: np.ndarray, axis: int) -> np.ndarray:

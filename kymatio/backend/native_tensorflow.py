@@ -186,9 +186,18 @@ def swapaxes(x: tf.Tensor, axis1: int, axis2: int) -> tf.Tensor:
     return tf.transpose(x, perm)
 
 
+_WIDER = {tf.float32: tf.float64, tf.complex64: tf.complex128}
+
+
 def reduce_sum(x: tf.Tensor, axis: int) -> tf.Tensor:
-    """Sum of ``x`` along ``axis``."""
-    return tf.reduce_sum(x, axis=axis)
+    """Sum of ``x`` along ``axis``, accumulated in double precision for single-precision
+    ``x`` (the result keeps ``x``'s dtype): TensorFlow adds along a non-contiguous axis
+    one term after the other, which in float32 loses ~1e-5 of relative accuracy over
+    the voxels of a 32^3 volume."""
+    wider = _WIDER.get(x.dtype)
+    if wider is None:
+        return tf.reduce_sum(x, axis=axis)
+    return tf.cast(tf.reduce_sum(tf.cast(x, wider), axis=axis), x.dtype)
 
 
 def flip(x: tf.Tensor, axis: int) -> tf.Tensor:

@@ -95,3 +95,15 @@ def test_primitives_match_numpy(library, data):
         module.cdgmm(to(real), to(real[0]))
     with pytest.raises(RuntimeError, match="not compatible"):
         module.cdgmm(to(z), to(real[0, :4]))
+
+
+def test_long_single_precision_sums_are_accurate(library):
+    """Summing the 32,768 voxels of a 32^3 volume along a non-contiguous axis (the 3D
+    integrals) keeps float32's accuracy and dtype (NumPy and TensorFlow add such sums
+    term by term, ~1e-5 off without a double accumulator)."""
+    module, to = library
+    values = np.random.RandomState(0).rand(2, 32 ** 3, 3).astype(np.float32) ** 3
+    exact = values.astype(np.float64).sum(-2)
+    total = module.reduce_sum(to(values), -2)
+    assert module.to_numpy(total).dtype == np.float32
+    assert np.abs(module.to_numpy(total) - exact).max() / np.abs(exact).max() < 5e-7
