@@ -61,9 +61,13 @@ CALLS = {
     "torch padded size": (lambda: torch_2d(pre_pad=True)(torch.zeros(31, 31)), RuntimeError,
                           "Padded tensor must be of spatial size"),
     "3D numpy axes": (lambda: kymatio.numpy.HarmonicScattering3D(1, (8, 8, 8))(np.zeros(8)),
-                      RuntimeError, "at least three"),
+                      RuntimeError, "Input tensor must have at least three dimensions"),
     "3D torch axes": (lambda: kymatio.torch.HarmonicScattering3D(1, (8, 8, 8))(
-        torch.zeros(8, 8)), RuntimeError, "at least three"),
+        torch.zeros(8, 8)), RuntimeError, "Input tensor must have at least three dimensions"),
+    "3D numpy size": (lambda: kymatio.numpy.HarmonicScattering3D(1, (8, 8, 8))(
+        np.zeros((8, 8, 9))), RuntimeError, "Tensor must be of spatial size (8, 8, 8)"),
+    "3D torch size": (lambda: kymatio.torch.HarmonicScattering3D(1, (8, 8, 8))(
+        torch.zeros(8, 8, 9)), RuntimeError, "Tensor must be of spatial size (8, 8, 8)"),
 }
 
 

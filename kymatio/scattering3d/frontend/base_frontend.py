@@ -202,10 +202,11 @@ class ScatteringBase3D(ScatteringBase):
         last = len(self.integral_powers) if self._points is None else self._points.shape[-2]
         return (len(self.paths()), self.L + 1, last)
 
-    def _check_spatial_shape(self, x: Any, kind: str) -> None:
-        self._check_ndim(x, 3, kind)
+    def _check_spatial_shape(self, x: Any) -> None:
+        # Kymatio 0.3.0's 3D frontends all say "tensor", whatever the array type.
+        self._check_ndim(x, 3, "tensor")
         if tuple(x.shape[-3:]) != (self.M, self.N, self.O):
-            raise RuntimeError(f"{kind} must be of spatial size {(self.M, self.N, self.O)}, "
+            raise RuntimeError(f"Tensor must be of spatial size {(self.M, self.N, self.O)}, "
                                f"got {tuple(x.shape[-3:])}.")
 
     def _averaging(self, batch: int, gaussians: Any) -> Callable:

@@ -25,7 +25,7 @@ class HarmonicScatteringJax3D(ScatteringJax, ScatteringBase3D):
         self.gaussians = filters.get("gaussians")  # method='local': fixed low-pass filters
 
     def _check_shape(self, x: jax.Array) -> None:
-        self._check_spatial_shape(x, "JAX array")
+        self._check_spatial_shape(x)
 
     def _apply(self, filters: Dict[str, Any], x: jax.Array) -> Any:
         gaussians = None if self.gaussians is None else jnp.asarray(self.gaussians, x.dtype)

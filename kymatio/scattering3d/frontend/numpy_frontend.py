@@ -31,7 +31,7 @@ class HarmonicScatteringNumPy3D(ScatteringNumPy, ScatteringBase3D):
             0.3.0's NumPy transform returns (the torch transform keeps float64).
         """
         self._check_array(x)
-        self._check_spatial_shape(x, "NumPy array")
+        self._check_spatial_shape(x)
         gaussians = None if self.gaussians is None else self.gaussians.astype(x.dtype)
         S = self._scatter(x, self._prepared_filters(x.dtype), gaussians)
         return S.astype(np.float32, copy=False)

@@ -28,7 +28,7 @@ class HarmonicScatteringTensorFlow3D(ScatteringTensorFlow, ScatteringBase3D):
         self.gaussians = filters.get("gaussians")  # method='local'
 
     def _check_shape(self, x: tf.Tensor) -> None:
-        self._check_spatial_shape(x, "Tensor")
+        self._check_spatial_shape(x)
 
     def _run(self, x: tf.Tensor) -> Any:
         gaussians = None if self.gaussians is None else tf.constant(

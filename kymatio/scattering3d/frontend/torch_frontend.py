@@ -88,7 +88,7 @@ class HarmonicScatteringTorch3D(ScatteringTorch, ScatteringBase3D):
         Tensor, shape (..., n_paths, L + 1, Q), of the input's dtype
         """
         self._check_tensor(x)
-        self._check_spatial_shape(x, "Tensor")
+        self._check_spatial_shape(x)
         filters = self.filter_tensors()
         psi, paired = (torch.view_as_complex(filters[name]) for name in ("psi", "paired"))
         return self._scatter(x, (psi, paired), filters.get("gaussians"))
