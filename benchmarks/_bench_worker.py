@@ -321,79 +321,55 @@ def _chunk_rows(rows: int, shape: Sequence[int], budget: Optional[int]) -> List[
 POINTWISE = ("mul", "abs")  # the operations of an eager-floor chain that are not FFTs
 
 
-def _fft_ops(frontend: str, ndim: int) -> Dict[str, Callable[..., Any]]:
-    """The library's FFTs over the last ``ndim`` axes, our modulus, and the conversion of
-    a NumPy array (``torch.fft`` for torch, ``scipy.fft`` for NumPy)."""
-    axes = tuple(range(-ndim, 0))
-    if frontend == "numpy":
-        import scipy.fft
-        from kymatio.backend.native_numpy import modulus
-        return {"fft": lambda z: scipy.fft.fftn(z, axes=axes),
-                "ifft": lambda z: scipy.fft.ifftn(z, axes=axes),
-                "rfft": lambda z: scipy.fft.rfftn(np.real(z), axes=axes),
-                "irfft": lambda z, s: scipy.fft.irfftn(z, s=s, axes=axes),
-                "abs": modulus, "array": np.asarray}
+def _torch_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
+    """The torch operations ``kinds`` applied in turn over the last ``len(shape)`` axes:
+    FFTs (``fft``, ``ifft``, ``rfft`` of the real part, ``irfft``), and for the eager
+    floor a product with a real filter (``mul``) and our modulus (``abs``)."""
     import torch
     from kymatio.backend.native_torch import modulus
-    return {"fft": lambda z: torch.fft.fftn(z, dim=axes),
-            "ifft": lambda z: torch.fft.ifftn(z, dim=axes),
-            "rfft": lambda z: torch.fft.rfftn(z.real if z.is_complex() else z, dim=axes),
-            "irfft": lambda z, s: torch.fft.irfftn(z, s=s, dim=axes),
-            "abs": modulus, "array": torch.from_numpy}
-
-
-def _periodize(z: Any, shape: Sequence[int], half: bool) -> Any:
-    """Sum of the blocks of the spectra ``z`` that fold them onto ``shape``; for half
-    spectra (``half``, the last axis of an ``rfft``) the last axis keeps its low bins."""
-    ndim = len(shape)
-    for position, n in enumerate(shape):
-        trailing = (slice(None),) * (ndim - 1 - position)
-        if half and position == ndim - 1:
-            z = z[(Ellipsis, slice(0, n // 2 + 1)) + trailing]
-            continue
-        blocks = [z[(Ellipsis, slice(b * n, (b + 1) * n)) + trailing]
-                  for b in range(z.shape[position - ndim] // n)]
-        z = blocks[0]
-        for block in blocks[1:]:
-            z = z + block
-    return z
-
-
-def _chain(group: Dict[str, Any], frontend: str) -> Callable[[Any], Any]:
-    """The operations ``group['kinds']`` applied in turn over the signal axes: FFTs
-    (``fft``, ``ifft``, ``rfft`` of the real part, ``irfft``), and for the eager floor the
-    product with a real filter of the size ``group['source']`` periodised to the group's
-    size (``mul``) and our modulus (``abs``)."""
-    kinds, shape = group["kinds"], tuple(group["shape"])
-    source = group.get("source", shape)
-    ops = _fft_ops(frontend, len(shape))
-    filt = ops["array"](np.random.RandomState(1).rand(*source).astype(np.float32))
-    steps = []
-    for index, kind in enumerate(kinds):
-        if kind == "mul":
-            half = kinds[index + 1] == "irfft"
-            steps.append(lambda z, half=half: _periodize(z * filt[..., :z.shape[-1]], shape,
-                                                         half))
-        elif kind == "irfft":
-            steps.append(lambda z: ops["irfft"](z, shape))
-        else:
-            steps.append(ops[kind])
+    dim = tuple(range(-len(shape), 0))
+    filt = torch.from_numpy(np.random.RandomState(1).rand(*shape).astype(np.float32))
+    ops = {"fft": lambda z: torch.fft.fftn(z, dim=dim),
+           "ifft": lambda z: torch.fft.ifftn(z, dim=dim),
+           "rfft": lambda z: torch.fft.rfftn(z.real if z.is_complex() else z, dim=dim),
+           "irfft": lambda z: torch.fft.irfftn(z, s=tuple(shape), dim=dim),
+           "mul": lambda z: z * filt[..., :z.shape[-1]],
+           "abs": modulus}
 
     def chain(z: Any) -> Any:
-        for step in steps:
-            z = step(z)
+        for kind in kinds:
+            z = ops[kind](z)
         return z
     return chain
 
 
-def _chain_input(group: Dict[str, Any], rows: int, rng: np.random.RandomState) -> np.ndarray:
-    """Input of a chain: real if it starts with ``rfft``, else complex spectra, of the
-    size ``source`` if it starts with a product, halved on the last axis if its first FFT
-    is an ``irfft``."""
-    kinds = group["kinds"]
-    shape = list(group.get("source", group["shape"]) if kinds[0] == "mul" else group["shape"])
+def _numpy_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
+    """The ``scipy.fft`` FFTs and the pointwise operations ``kinds`` (as
+    :func:`_torch_chain`) applied in turn over the last axes."""
+    import scipy.fft
+    from kymatio.backend.native_numpy import modulus
+    axes = tuple(range(-len(shape), 0))
+    filt = np.random.RandomState(1).rand(*shape).astype(np.float32)
+    ops = {"fft": lambda z: scipy.fft.fftn(z, axes=axes),
+           "ifft": lambda z: scipy.fft.ifftn(z, axes=axes),
+           "rfft": lambda z: scipy.fft.rfftn(z.real, axes=axes),
+           "irfft": lambda z: scipy.fft.irfftn(z, s=tuple(shape), axes=axes),
+           "mul": lambda z: z * filt[..., :z.shape[-1]],
+           "abs": modulus}
+
+    def chain(z: Any) -> Any:
+        for kind in kinds:
+            z = ops[kind](z)
+        return z
+    return chain
+
+
+def _chain_input(kinds: Sequence[str], rows: int, shape: Sequence[int],
+                 rng: np.random.RandomState) -> np.ndarray:
+    """Input of a chain: real if it starts with ``rfft``, a half spectrum if its first FFT
+    is an ``irfft``, else complex."""
     if next(kind for kind in kinds if kind not in POINTWISE) == "irfft":
-        shape[-1] = shape[-1] // 2 + 1
+        shape = list(shape[:-1]) + [shape[-1] // 2 + 1]
     data = rng.standard_normal((rows, *shape)).astype(np.float32)
     return data if kinds[0] == "rfft" else data.astype(np.complex64)
 
@@ -401,14 +377,15 @@ def _chain_input(group: Dict[str, Any], rows: int, rng: np.random.RandomState) -
 def _time_group(group: Dict[str, Any], batch: int, frontend: str, repeat: int,
                 budget: Optional[int], backward: bool) -> float:
     """Median time of one FFT group processed in pieces of at most ``budget`` bytes."""
+    kinds, shape = group["kinds"], group["shape"]
     rng = np.random.RandomState(0)
-    size = group.get("source", group["shape"]) if group["kinds"][0] == "mul" else group["shape"]
-    pieces = [_chain_input(group, n, rng)
-              for n in _chunk_rows(batch * group["count"], size, budget)]
-    chain = _chain(group, frontend)
+    pieces = [_chain_input(kinds, n, shape, rng)
+              for n in _chunk_rows(batch * group["count"], shape, budget)]
     if frontend == "numpy":
+        chain = _numpy_chain(kinds, shape)
         return median_time(lambda: [chain(z) for z in pieces], repeat, warmup=1)
     import torch
+    chain = _torch_chain(kinds, shape)
     tensors = [torch.from_numpy(z).requires_grad_(backward) for z in pieces]
 
     def run() -> None:

@@ -163,37 +163,22 @@ EAGER_FRONTENDS = ("numpy", "torch")  # with FFT floors and memory measurements
 PATH_FFTS = ("ifft", "rfft")  # back to space after a filter, then the modulus' spectrum
 
 
-def fft_group(count: int, shape: Sequence[int], kinds: Sequence[str],
-              source: Optional[Sequence[int]] = None) -> Dict[str, Any]:
-    """``count`` FFT chains ``kinds`` per batch element on signals of size ``shape``;
-    ``source`` is the (finer) size of the spectra the chains' filter product reads and
-    periodises down to ``shape`` (default ``shape``; used by the eager floor only)."""
-    return {"count": int(count), "shape": [int(s) for s in shape], "kinds": list(kinds),
-            "source": [int(s) for s in (shape if source is None else source)]}
-
-
-def _cascade_groups(at: Callable[[int], List[int]], J: int, first: int, second: int,
-                    max_order: int) -> List[Dict[str, Any]]:
-    """The groups of a cascade with ``first`` first-order paths per scale ``j1`` (at
-    resolution ``at(j1)``, filtered from ``at(0)``) and ``second`` second-order paths per
-    pair ``j1 < j2`` (at ``at(j2)``, from ``at(j1)``), each low-passed to ``at(J)``."""
-    groups = [fft_group(1, at(0), ["rfft"])]
-    lowpass = [fft_group(1, at(J), ["irfft"], at(0))]
-    for j1 in range(J):
-        groups.append(fft_group(first, at(j1), PATH_FFTS, at(0)))
-        lowpass.append(fft_group(first, at(J), ["irfft"], at(j1)))
-    if max_order == 2:
-        for j2 in range(1, J):
-            groups += [fft_group(second, at(j2), PATH_FFTS, at(j1)) for j1 in range(j2)]
-            lowpass.append(fft_group(second * j2, at(J), ["irfft"], at(j2)))
-    return groups + lowpass
+def fft_group(count: int, shape: Sequence[int], kinds: Sequence[str]) -> Dict[str, Any]:
+    """``count`` FFT chains ``kinds`` per batch element on signals of size ``shape``."""
+    return {"count": int(count), "shape": [int(s) for s in shape], "kinds": list(kinds)}
 
 
 def fft_groups_2d(J: int, shape: Sequence[int], L: int = 8, max_order: int = 2,
                   **_: Any) -> List[Dict[str, Any]]:
     """FFT work of the 2D transform (exact count of the Fourier cascade)."""
     P = [((n + 2 ** J) // 2 ** J + 1) * 2 ** J for n in shape]
-    return _cascade_groups(lambda j: [p // 2 ** j for p in P], J, L, L * L, max_order)
+    at = lambda j: [p // 2 ** j for p in P]  # noqa: E731
+    groups = [fft_group(1, P, ["rfft"])]
+    groups += [fft_group(L, at(j1), PATH_FFTS) for j1 in range(J)]
+    if max_order == 2:
+        groups += [fft_group(L * L * j2, at(j2), PATH_FFTS) for j2 in range(1, J)]
+    n_coefficients = 1 + J * L + (L * L * J * (J - 1) // 2 if max_order == 2 else 0)
+    return groups + [fft_group(n_coefficients, at(J), ["irfft"])]
 
 
 def fft_groups_1d(J: int, shape: Any, Q: Any = 1, max_order: int = 2,
@@ -207,7 +192,14 @@ def fft_groups_1d(J: int, shape: Any, Q: Any = 1, max_order: int = 2,
     N = shape if isinstance(shape, int) else shape[0]
     Q1, Q2 = (Q, 1) if isinstance(Q, int) else tuple(Q)
     P = 2 ** math.ceil(math.log2(N + 2 ** (J + 1)))
-    return _cascade_groups(lambda j: [P // 2 ** j], J, Q1, Q1 * Q2, max_order)
+    groups = [fft_group(1, [P], ["rfft"])]
+    groups += [fft_group(Q1, [P // 2 ** j], PATH_FFTS) for j in range(J)]
+    n_second = 0
+    if max_order == 2:
+        for j2 in range(1, J):
+            groups.append(fft_group(Q1 * Q2 * j2, [P // 2 ** j2], PATH_FFTS))
+            n_second += Q1 * Q2 * j2
+    return groups + [fft_group(1 + J * Q1 + n_second, [P // 2 ** J], ["irfft"])]
 
 
 def fft_groups_3d(J: int, shape: Sequence[int], L: int = 3, max_order: int = 2,
@@ -233,15 +225,15 @@ FFT_PLANNERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
 
 
 def eager_groups(groups: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """``groups`` with the pointwise work every path needs at least once: the product
-    with a (real) filter of the spectrum it reads, periodised down to the path's
-    resolution, before each inverse FFT (``mul``), and a modulus before each forward FFT
-    but the input's (``abs``).
+    """``groups`` with the pointwise work every path needs at least once: a product
+    with a (real) filter before each inverse FFT (``mul``) and a modulus before each
+    forward FFT but the input's (``abs``).
 
-    Timed like the FFTs, this is the *eager floor*: what an implementation that makes
-    one library call per FFT, product, periodisation and modulus would take (no padding,
-    packing, joins or copies). Upstream's time over it bounds the speed-up any such
-    implementation (no fused kernels) can reach.
+    Timed like the FFTs, this is the *eager floor*: what an implementation that reads
+    and writes each map once per FFT, product and modulus would take (no periodisation,
+    padding, packing or joins; products at the coarser resolution). Upstream's time over
+    it bounds the speed-up any such implementation (one library call per operation, no
+    fused kernels) can reach.
     """
     out = []
     for index, group in enumerate(groups):

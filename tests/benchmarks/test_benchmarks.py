@@ -5,7 +5,6 @@ import json
 import os
 import sys
 
-import numpy as np
 import pytest
 
 BENCHMARKS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -123,33 +122,18 @@ def test_fft_plan_2d_counts_every_path():
     assert groups[0]["shape"] == [40, 40]
 
 
-def test_eager_floor_adds_a_periodised_product_and_a_modulus_per_path():
+def test_eager_floor_adds_a_product_and_a_modulus_per_path():
     groups = compare.fft_groups_2d(J=2, shape=(32, 32), L=8)
     eager = compare.eager_groups(groups)
-    kinds = [tuple(g["kinds"]) for g in eager]
-    assert kinds[0] == ("rfft",)                            # the input: no modulus
-    assert kinds.count(("mul", "ifft", "abs", "rfft")) == 3  # j1 = 0, 1; (j1, j2) = (0, 1)
-    assert kinds.count(("mul", "irfft")) == 4               # low-passes from 40x40 and 20x20
+    assert eager[0]["kinds"] == ["rfft"]                    # the input: no modulus
+    assert {tuple(g["kinds"]) for g in eager[1:-1]} == {("mul", "ifft", "abs", "rfft")}
+    assert eager[-1]["kinds"] == ["mul", "irfft"]           # the low-pass
     assert [g["count"] for g in eager] == [g["count"] for g in groups]
-    second = eager[3]
-    assert (second["count"], second["shape"], second["source"]) == (64, [20, 20], [40, 40])
-
-
-@pytest.mark.parametrize("frontend", ["numpy", "torch"])
-@pytest.mark.parametrize("half", [False, True])
-def test_eager_floor_chain_periodises_like_the_transform(frontend, half):
-    """A chain's product folds the spectra of the source size onto the path's size: for
-    a constant filter of 1, the blocks' sum (the low bins of the last axis for half
-    spectra)."""
-    group = {"count": 1, "shape": [4, 6], "source": [8, 12],
-             "kinds": ["mul", "irfft" if half else "ifft"]}
-    z = worker._chain_input(group, 2, np.random.RandomState(0))
-    assert z.shape == ((2, 8, 7) if half else (2, 8, 12)) and np.iscomplexobj(z)
-    folded = worker._periodize(worker._fft_ops(frontend, 2)["array"](z), [4, 6], half)
-    expected = z[:, :4] + z[:, 4:]
-    expected = expected[..., :4] if half else expected[..., :6] + expected[..., 6:]
-    np.testing.assert_allclose(np.asarray(folded), expected, rtol=1e-6)
-    assert worker._time_group(group, 1, frontend, repeat=1, budget=None, backward=False) > 0
+    # every chain runs, from the input kind its first FFT needs
+    for group in eager:
+        for frontend in ("numpy", "torch"):
+            assert worker._time_group(dict(group, count=1, shape=[8, 8]), 1, frontend,
+                                      repeat=1, budget=None, backward=False) > 0
 
 
 def test_dwt_peers_quick_run_agrees_with_every_peer(tmp_path, capsys):
