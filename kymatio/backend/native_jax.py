@@ -20,8 +20,11 @@ from .fourier import sum_blocks as periodize
 __all__ = list(NATIVE_INTERFACE)
 
 name = "jax"
-# One piece per batch: XLA compiles the whole graph (see fourier.working_set).
+# One piece per batch in 1D and 2D: XLA compiles the whole graph (see
+# fourier.working_set). 3D volumes in pieces: measured (J=2 L=2 32^3, 4 volumes, one
+# thread), the compiled forward 100 -> 60-75 ms, its gradient 170 -> 140 ms.
 cache_sized_pieces = False
+cache_sized_volumes = True
 working_set_scale = 1.0  # not used: one piece per batch
 
 

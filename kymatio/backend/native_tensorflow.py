@@ -21,6 +21,7 @@ name = "tensorflow"
 # One piece per batch: fewer, larger ops are faster eagerly (each op is dispatched on its
 # own) and in graphs (see fourier.working_set).
 cache_sized_pieces = False
+cache_sized_volumes = False  # 3D as well (not measured with pieces)
 working_set_scale = 1.0  # not used: one piece per batch
 
 _FFTS = {1: (tf.signal.fft, tf.signal.ifft), 2: (tf.signal.fft2d, tf.signal.ifft2d),
