@@ -182,9 +182,7 @@ def sqrt(x: tf.Tensor) -> tuple:
     root = tf.sqrt(x)
 
     def gradient(upstream: tf.Tensor) -> tf.Tensor:
-        positive = root > 0
-        safe = tf.where(positive, root, tf.ones_like(root))
-        return tf.where(positive, upstream / (2 * safe), tf.zeros_like(upstream))
+        return tf.math.divide_no_nan(upstream, 2 * root)  # 0 where root is 0
     return root, gradient
 
 
@@ -246,7 +244,7 @@ def view_as_real(x: tf.Tensor) -> tf.Tensor:
 
 def view_as_complex(x: tf.Tensor) -> tf.Tensor:
     """The complex tensor ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)."""
-    return tf.complex(x[..., 0], x[..., 1])
+    return tf.complex(*tf.unstack(x, axis=-1))  # a slice's gradient fills a zero tensor
 
 
 def square_fresh(x: tf.Tensor) -> tf.Tensor:
