@@ -154,8 +154,11 @@ CASES: List[Case] = [
          ("2d-compiled", "Scattering2D", {"J": 2, "shape": (32, 32), "L": 8},
           (16, 3, 32, 32), True),
          ("1d", "Scattering1D", {"J": 6, "shape": 8192, "Q": 8}, (4, 8192), False),
+         ("1d-compiled", "Scattering1D", {"J": 6, "shape": 8192, "Q": 8}, (4, 8192), True),
          ("3d", "HarmonicScattering3D", {"J": 2, "shape": (32, 32, 32), "L": 2},
-          (4, 32, 32, 32), False)]]
+          (4, 32, 32, 32), False),
+         ("3d-compiled", "HarmonicScattering3D", {"J": 2, "shape": (32, 32, 32), "L": 2},
+          (4, 32, 32, 32), True)]]
 EAGER_FRONTENDS = ("numpy", "torch")  # with FFT floors and memory measurements
 
 

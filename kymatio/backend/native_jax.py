@@ -20,8 +20,11 @@ from .fourier import sum_blocks as periodize
 __all__ = list(NATIVE_INTERFACE)
 
 name = "jax"
-# One piece per batch: XLA compiles the whole graph (see fourier.working_set).
+# One piece per batch in 1D and 2D: XLA compiles the whole graph (see
+# fourier.working_set). 3D volumes in pieces: measured (J=2 L=2 32^3, 4 volumes, one
+# thread), the compiled forward 100 -> 60-75 ms, its gradient 170 -> 140 ms.
 cache_sized_pieces = False
+cache_sized_volumes = True
 working_set_scale = 1.0  # not used: one piece per batch
 
 
@@ -42,9 +45,21 @@ def contiguous_check(x: Any) -> None:
     """JAX arrays have no user-visible memory layout: every array is accepted."""
 
 
+@jax.custom_jvp
 def modulus(x: jax.Array) -> jax.Array:
-    """Elementwise complex modulus ``|x|`` (real; JAX's gradient of it at 0 is 0)."""
+    """Elementwise complex modulus ``|x|`` (real), with the derivative 0 at 0 (as
+    ``jnp.abs``'s)."""
     return jnp.abs(x)
+
+
+@modulus.defjvp
+def _modulus_jvp(primals: tuple, tangents: tuple) -> tuple:
+    # jnp.abs's own rule divides complex numbers (conj(x) / |x|), in the compiled
+    # gradient also on the way back; in real arithmetic the 2D gradient is ~1.5x faster.
+    (x,), (dx,) = primals, tangents
+    size = jnp.abs(x)
+    dot = x.real * dx.real + x.imag * dx.imag if jnp.iscomplexobj(dx) else x.real * dx
+    return size, dot / jnp.where(size > 0, size, 1)
 
 
 def check_product(A: jax.Array, B: jax.Array) -> None:

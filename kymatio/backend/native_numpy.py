@@ -21,6 +21,7 @@ name = "numpy"
 # N=8192, 4 signals): peak 9.3 -> 5.2 MiB for +6% time in 2D, 9.8 -> 3.7 MiB for +30% in
 # 1D (3.65x upstream's speed in compare_upstream); a quarter cost 2D +30%.
 cache_sized_pieces = True
+cache_sized_volumes = True
 working_set_scale = 0.5
 
 

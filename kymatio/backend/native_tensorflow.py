@@ -13,7 +13,6 @@ import tensorflow as tf
 
 from .fourier import (NATIVE_INTERFACE, ReflectPad, check_filter_product, dtype_checks,
                       split_shape)
-from .fourier import periodized_product as periodized_product_blocks
 from .fourier import sum_blocks as periodize
 
 __all__ = list(NATIVE_INTERFACE)
@@ -22,6 +21,7 @@ name = "tensorflow"
 # One piece per batch: fewer, larger ops are faster eagerly (each op is dispatched on its
 # own) and in graphs (see fourier.working_set).
 cache_sized_pieces = False
+cache_sized_volumes = False  # 3D as well (not measured with pieces)
 working_set_scale = 1.0  # not used: one piece per batch
 
 _FFTS = {1: (tf.signal.fft, tf.signal.ifft), 2: (tf.signal.fft2d, tf.signal.ifft2d),
@@ -79,11 +79,26 @@ def cdgmm(A: tf.Tensor, B: tf.Tensor) -> tf.Tensor:
 def periodized_product(A: tf.Tensor, B: tf.Tensor, k: int, ndim: int) -> tf.Tensor:
     """``sum_blocks(A * B, k, ndim)`` without forming the full-size product."""
     B = _complex(B, A)
-    if k <= 2:
-        return periodized_product_blocks(A, B, k, ndim)
+    if k == 1:
+        return A * B
+    if k == 2:
+        return tf.add_n([a * b for a, b in zip(_halves(A, ndim), _halves(B, ndim))])
     product = reshape(A, split_shape(A.shape, k, ndim)) * reshape(B, split_shape(B.shape, k, ndim))
     # (..., k, m, k, n) -> (..., m, n): the block axes are -2, -4, ...
     return tf.reduce_sum(product, axis=[-2 * (i + 1) for i in range(ndim)])
+
+
+def _halves(x: tf.Tensor, ndim: int) -> list:
+    """The ``2 ** ndim`` blocks of ``x`` halved along each of its last ``ndim`` axes.
+
+    ``tf.split`` rather than slices: a slice's gradient writes the block into a zero
+    tensor of the full size (StridedSliceGrad, slow on CPU), a split's joins the
+    blocks' gradients in one concatenation.
+    """
+    blocks = [x]
+    for axis in range(-ndim, 0):
+        blocks = [half for block in blocks for half in tf.split(block, 2, axis=axis)]
+    return blocks
 
 
 def concatenate(arrays: Sequence[tf.Tensor], axis: int = -3) -> tf.Tensor:
@@ -133,8 +148,7 @@ def make_complex(real: tf.Tensor, imag: tf.Tensor = None) -> tf.Tensor:
 
 def pack_pairs(x: tf.Tensor) -> tf.Tensor:
     """Pair the maps of ``x`` (..., 2K, M, N) into K complex maps ``x[:K] + i x[K:]``."""
-    half = x.shape[-3] // 2
-    first, second = x[..., :half, :, :], x[..., half:, :, :]
+    first, second = tf.split(x, 2, axis=-3)  # see _halves
     return first + 1j * second if is_complex(x) else tf.complex(first, second)
 
 
@@ -168,9 +182,7 @@ def sqrt(x: tf.Tensor) -> tuple:
     root = tf.sqrt(x)
 
     def gradient(upstream: tf.Tensor) -> tf.Tensor:
-        positive = root > 0
-        safe = tf.where(positive, root, tf.ones_like(root))
-        return tf.where(positive, upstream / (2 * safe), tf.zeros_like(upstream))
+        return tf.math.divide_no_nan(upstream, 2 * root)  # 0 where root is 0
     return root, gradient
 
 
@@ -232,7 +244,7 @@ def view_as_real(x: tf.Tensor) -> tf.Tensor:
 
 def view_as_complex(x: tf.Tensor) -> tf.Tensor:
     """The complex tensor ``x[..., 0] + i x[..., 1]`` of a real ``x`` (..., 2)."""
-    return tf.complex(x[..., 0], x[..., 1])
+    return tf.complex(*tf.unstack(x, axis=-1))  # a slice's gradient fills a zero tensor
 
 
 def square_fresh(x: tf.Tensor) -> tf.Tensor:

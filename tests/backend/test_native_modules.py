@@ -107,3 +107,44 @@ def test_long_single_precision_sums_are_accurate(library):
     total = module.reduce_sum(to(values), -2)
     assert module.to_numpy(total).dtype == np.float32
     assert np.abs(module.to_numpy(total) - exact).max() / np.abs(exact).max() < 5e-7
+
+
+def test_working_set_reads_the_switch_of_its_core():
+    """1D/2D cores read ``cache_sized_pieces``, the 3D core ``cache_sized_volumes``; a
+    library that opts out gets an unbounded working set (one piece)."""
+    from types import SimpleNamespace
+
+    from kymatio.backend.fourier import working_set
+    library = SimpleNamespace(cache_sized_pieces=False, cache_sized_volumes=True,
+                              working_set_scale=0.5)
+    assert working_set(library, 1024) == 2 ** 62
+    assert working_set(library, 1024, scaled=False, volumes=True) == 1024
+    library.cache_sized_pieces, library.cache_sized_volumes = True, False
+    assert working_set(library, 1024) == 512
+    assert working_set(library, 1024, scaled=False, volumes=True) == 2 ** 62
+    assert native_library("jax").cache_sized_volumes  # measured faster in pieces
+
+
+@pytest.mark.parametrize("name", ["jax", "tensorflow"])
+def test_modulus_gradient_in_real_arithmetic(name):
+    """The modulus's gradient is ``x / |x|`` (in each library's convention for complex
+    inputs: conj for JAX's transpose, none for TensorFlow's) and 0 at 0; JAX's also
+    differentiates in forward mode."""
+    module = native_library(pytest.importorskip(name).__name__)
+    z = np.array([3 - 4j, 0, -1e-3 + 2e-3j], np.complex64)
+    weights = np.array([1.0, 2.0, -3.0], np.float32)
+    expected = weights * np.where(z != 0, z / np.maximum(np.abs(z), 1e-30), 0)
+    if name == "jax":
+        import jax
+        import jax.numpy as jnp
+        gradient = jax.grad(lambda v: jnp.sum(weights * module.modulus(v)))(jnp.asarray(z))
+        np.testing.assert_allclose(np.asarray(gradient), np.conj(expected), rtol=1e-6)
+        _, tangent = jax.jvp(module.modulus, (jnp.asarray(z),), (jnp.asarray(z),))
+        np.testing.assert_allclose(np.asarray(tangent), np.abs(z), rtol=1e-6)
+    else:
+        import tensorflow as tf
+        v = tf.constant(z)
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            loss = tf.reduce_sum(weights * module.modulus(v))
+        np.testing.assert_allclose(tape.gradient(loss, v).numpy(), expected, rtol=1e-6)

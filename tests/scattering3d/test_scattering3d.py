@@ -223,3 +223,53 @@ def test_single_precision_integrals_keep_float32_accuracy():
     exact = S(x.astype(np.float64))
     single = S(x.astype(np.float32))
     assert np.linalg.norm(single - exact) / np.linalg.norm(exact) < 3e-7
+
+
+def test_jax_slice_sums_and_their_adjoint():
+    """JAX's row-by-row slice sums (with a hand-written adjoint) give jnp.sum's values
+    and gradients, also for slices given out of order and rows in no slice."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    from kymatio.scattering3d.backend.jax_filtered_squares import slice_sums
+    x = jnp.asarray(np.random.RandomState(0).randn(2, 7, 3, 2).astype(np.float32))
+    parts = ((3, 6), (0, 2))
+    weights = jnp.asarray(np.random.RandomState(1).randn(2, 2, 3, 2).astype(np.float32))
+
+    def reference(v):
+        return jnp.stack([jnp.sum(v[:, a:b], 1) for a, b in parts], 1)
+
+    np.testing.assert_allclose(slice_sums(x, parts, 7), reference(x), rtol=1e-6)
+    ours = jax.grad(lambda v: jnp.sum(weights * slice_sums(v, parts, 7)))(x)
+    expected = jax.grad(lambda v: jnp.sum(weights * reference(v)))(x)
+    np.testing.assert_array_equal(ours, expected)
+
+
+def test_tensorflow_filtered_squares_match_the_generic_ones():
+    """TensorFlow's split-based filtered squares give the generic slicing's values and
+    gradients, also for slices out of order and rows in no slice."""
+    tf = pytest.importorskip("tensorflow")
+    from kymatio.scattering3d.backend import tensorflow_filtered_squares
+    from kymatio.backend.fourier import native_library
+    from kymatio.scattering3d.backend.harmonic_backend import HarmonicBackend
+
+    class Generic(HarmonicBackend):
+        def __init__(self):
+            super().__init__(native_library("tensorflow"))
+            self._filtered_squares = None
+
+    rng = np.random.RandomState(0)
+    operand = tf.constant((rng.randn(2, 1, 4, 3, 2) + 1j * rng.randn(2, 1, 4, 3, 2)
+                           ).astype(np.complex64))
+    filters = tf.constant((rng.randn(6, 4, 3, 2) + 1j * rng.randn(6, 4, 3, 2)
+                           ).astype(np.complex64))
+    parts = [(3, 6), (0, 2)]
+    results = []
+    for run in (tensorflow_filtered_squares.filtered_squares, Generic().filtered_squares):
+        with tf.GradientTape() as tape:
+            tape.watch(operand)
+            squares = run(operand, filters, parts)
+            loss = tf.reduce_sum(squares * np.arange(squares.shape[-1], 0, -1))
+        results.append((squares.numpy(), tape.gradient(loss, operand).numpy()))
+    for ours, generic_result in zip(*results):
+        np.testing.assert_allclose(ours, generic_result, rtol=2e-5, atol=1e-5)

@@ -150,9 +150,13 @@ class HarmonicBackend(FourierBackend):
             operand = piece_operand(source, r0, r1, parts, row_degree, self.take)
             sums = self.filtered_squares(operand, filters[r0:r1],
                                          [(a, b) for _, a, b in parts])
+            if len(pieces) == 1 and [l for l, _, _ in parts] == list(range(len(parts))):
+                # one piece with every degree in order: its sums are the powers (slices
+                # cost a zero tensor of the full size each in TensorFlow's backward)
+                break
             for i, (l, _, _) in enumerate(parts):
                 power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
-        P = self.concatenate([power[l] for l in sorted(power)], axis=1)
+        P = self.concatenate([power[l] for l in sorted(power)], axis=1) if power else sums
         if width == 1:
             P = P[..., :1] + P[..., 1:]
         return self.sqrt(P)
