@@ -145,18 +145,24 @@ class HarmonicBackend(FourierBackend):
         moduli = None if own is None else own(source, filters, pieces, row_degree, width)
         if moduli is not None:
             return moduli
-        power: dict = {}
-        for r0, r1, parts in pieces:
+
+        def squares(r0: int, r1: int, parts: Sequence) -> Any:
             operand = piece_operand(source, r0, r1, parts, row_degree, self.take)
-            sums = self.filtered_squares(operand, filters[r0:r1],
+            return self.filtered_squares(operand, filters[r0:r1],
                                          [(a, b) for _, a, b in parts])
-            if len(pieces) == 1 and [l for l, _, _ in parts] == list(range(len(parts))):
-                # one piece with every degree in order: its sums are the powers (slices
-                # cost a zero tensor of the full size each in TensorFlow's backward)
-                break
-            for i, (l, _, _) in enumerate(parts):
-                power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
-        P = self.concatenate([power[l] for l in sorted(power)], axis=1) if power else sums
+
+        first_parts = pieces[0][2]
+        if len(pieces) == 1 and [l for l, _, _ in first_parts] == list(range(len(first_parts))):
+            # one piece with every degree in order: its sums are the powers (slicing them
+            # out costs a zero tensor of the full size each in TensorFlow's backward)
+            P = squares(*pieces[0])
+        else:
+            power: dict = {}
+            for r0, r1, parts in pieces:
+                sums = squares(r0, r1, parts)
+                for i, (l, _, _) in enumerate(parts):
+                    power[l] = sums[:, i] if l not in power else power[l] + sums[:, i]
+            P = self.concatenate([power[l] for l in sorted(power)], axis=1)
         if width == 1:
             P = P[..., :1] + P[..., 1:]
         return self.sqrt(P)
