@@ -321,39 +321,26 @@ def _chunk_rows(rows: int, shape: Sequence[int], budget: Optional[int]) -> List[
 POINTWISE = ("mul", "abs")  # the operations of an eager-floor chain that are not FFTs
 
 
-def _torch_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
-    """The torch operations ``kinds`` applied in turn over the last ``len(shape)`` axes:
-    FFTs (``fft``, ``ifft``, ``rfft`` of the real part, ``irfft``), and for the eager
-    floor a product with a real filter (``mul``) and our modulus (``abs``)."""
-    import torch
-    from kymatio.backend.native_torch import modulus
-    dim = tuple(range(-len(shape), 0))
-    filt = torch.from_numpy(np.random.RandomState(1).rand(*shape).astype(np.float32))
-    ops = {"fft": lambda z: torch.fft.fftn(z, dim=dim),
-           "ifft": lambda z: torch.fft.ifftn(z, dim=dim),
-           "rfft": lambda z: torch.fft.rfftn(z.real if z.is_complex() else z, dim=dim),
-           "irfft": lambda z: torch.fft.irfftn(z, s=tuple(shape), dim=dim),
-           "mul": lambda z: z * filt[..., :z.shape[-1]],
-           "abs": modulus}
-
-    def chain(z: Any) -> Any:
-        for kind in kinds:
-            z = ops[kind](z)
-        return z
-    return chain
-
-
-def _numpy_chain(kinds: Sequence[str], shape: Sequence[int]) -> Callable[[Any], Any]:
-    """The ``scipy.fft`` FFTs and the pointwise operations ``kinds`` (as
-    :func:`_torch_chain`) applied in turn over the last axes."""
-    import scipy.fft
-    from kymatio.backend.native_numpy import modulus
+def _chain(kinds: Sequence[str], shape: Sequence[int], frontend: str) -> Callable[[Any], Any]:
+    """The operations ``kinds`` applied in turn over the last ``len(shape)`` axes with the
+    frontend's library (``torch.fft``, or ``scipy.fft`` for NumPy): FFTs (``fft``,
+    ``ifft``, ``rfft`` of the real part, ``irfft``), and for the eager floor a product with
+    a real filter (``mul``) and our modulus (``abs``)."""
     axes = tuple(range(-len(shape), 0))
     filt = np.random.RandomState(1).rand(*shape).astype(np.float32)
-    ops = {"fft": lambda z: scipy.fft.fftn(z, axes=axes),
-           "ifft": lambda z: scipy.fft.ifftn(z, axes=axes),
-           "rfft": lambda z: scipy.fft.rfftn(z.real, axes=axes),
-           "irfft": lambda z: scipy.fft.irfftn(z, s=tuple(shape), axes=axes),
+    if frontend == "numpy":
+        import scipy.fft as fft
+        from kymatio.backend.native_numpy import modulus
+        axis_kwarg, real = {"axes": axes}, np.real
+    else:
+        import torch
+        from torch import fft
+        from kymatio.backend.native_torch import modulus
+        axis_kwarg, real, filt = {"dim": axes}, torch.real, torch.from_numpy(filt)
+    ops = {"fft": lambda z: fft.fftn(z, **axis_kwarg),
+           "ifft": lambda z: fft.ifftn(z, **axis_kwarg),
+           "rfft": lambda z: fft.rfftn(real(z), **axis_kwarg),
+           "irfft": lambda z: fft.irfftn(z, s=tuple(shape), **axis_kwarg),
            "mul": lambda z: z * filt[..., :z.shape[-1]],
            "abs": modulus}
 
@@ -381,11 +368,10 @@ def _time_group(group: Dict[str, Any], batch: int, frontend: str, repeat: int,
     rng = np.random.RandomState(0)
     pieces = [_chain_input(kinds, n, shape, rng)
               for n in _chunk_rows(batch * group["count"], shape, budget)]
+    chain = _chain(kinds, shape, frontend)
     if frontend == "numpy":
-        chain = _numpy_chain(kinds, shape)
         return median_time(lambda: [chain(z) for z in pieces], repeat, warmup=1)
     import torch
-    chain = _torch_chain(kinds, shape)
     tensors = [torch.from_numpy(z).requires_grad_(backward) for z in pieces]
 
     def run() -> None:
